@@ -1,0 +1,58 @@
+// Generates or checks the migrations of both dialects against fresh, empty databases.
+//   node scripts/migration.mjs generate <Name>   writes src/database/migrations/{sqlite,postgres}/<timestamp>-<Name>.ts
+//   node scripts/migration.mjs check             exits 1 when the entities and the migrations have drifted apart
+// Expects a build in dist/ (the npm scripts build first). PostgreSQL comes from MIGRATION_POSTGRES_URL,
+// by default the local server; a database is created for the run and dropped afterwards.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const [command, name] = process.argv.slice(2);
+if (!['generate', 'check'].includes(command) || (command === 'generate' && !name)) {
+  console.error('usage: node scripts/migration.mjs generate <Name> | check');
+  process.exit(2);
+}
+
+const dataSource = 'dist/database/data-source.js';
+const adminUrl = process.env.MIGRATION_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function typeorm(databaseUrl, ...args) {
+  execFileSync(process.execPath, ['node_modules/typeorm/cli.js', ...args, '-d', dataSource], {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', KEY_ENCRYPTION_SECRET: '' },
+  });
+}
+
+function generateOrCheck(dialect, databaseUrl) {
+  typeorm(databaseUrl, 'migration:run');
+  const target = `src/database/migrations/${dialect}/${name ?? 'Drift'}`;
+  typeorm(databaseUrl, 'migration:generate', target, ...(command === 'check' ? ['--check'] : ['--pretty']));
+}
+
+async function withPostgresDatabase(use) {
+  const database = `bastion_migrations_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  try {
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    use(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const sqliteDir = mkdtempSync(join(tmpdir(), 'bastion-migrations-'));
+try {
+  generateOrCheck('sqlite', `sqlite:${join(sqliteDir, 'schema.sqlite')}`);
+  await withPostgresDatabase((url) => generateOrCheck('postgres', url));
+  console.log(command === 'check' ? 'Migrations match the entities on SQLite and PostgreSQL.' : 'Migrations written.');
+} catch {
+  process.exitCode = 1;
+} finally {
+  rmSync(sqliteDir, { recursive: true, force: true });
+}

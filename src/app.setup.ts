@@ -1,0 +1,34 @@
+import { RequestMethod } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from './config/app-config';
+import { registerSecurityHeaders } from './common/http/security-headers';
+import { setUpOpenApi } from './openapi';
+
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/** The HTTP adapter, with the body limit of the contract and a fresh id for every request. */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID(), return503OnClosing: true });
+}
+
+/** Everything main.ts and the e2e tests set up alike, so tests exercise the app as it is served. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  const config = app.get(AppConfig);
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health', method: RequestMethod.ALL },
+      { path: '.well-known/jwks.json', method: RequestMethod.GET },
+    ],
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerSecurityHeaders(fastify);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('X-Request-Id', request.id);
+    done(null, payload);
+  });
+  app.enableShutdownHooks();
+  if (config.swaggerEnabled) {
+    await setUpOpenApi(app);
+  }
+}

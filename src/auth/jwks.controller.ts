@@ -1,0 +1,19 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from './decorators/public.decorator';
+import { JwksDto } from './dto/jwks.dto';
+import { KeyRing } from './keys/key-ring.service';
+
+@ApiTags('keys')
+@Controller('.well-known')
+export class JwksController {
+  constructor(private readonly keyRing: KeyRing) {}
+
+  /** The public keys that verify live access tokens; empty under HS256. */
+  @Get('jwks.json')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=60')
+  jwks(): JwksDto {
+    return this.keyRing.publicJwks();
+  }
+}

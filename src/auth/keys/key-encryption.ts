@@ -1,0 +1,36 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const FORMAT_VERSION = 'v1';
+const IV_BYTES = 12;
+
+/** Encrypts private keys at rest with AES-256-GCM; the key id is bound in as additional data so rows cannot be swapped. */
+export class KeyEncryption {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'bastion-signing-keys', 'aes-256-gcm private keys', 32));
+  }
+
+  encrypt(plaintext: Buffer, kid: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(kid));
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return [FORMAT_VERSION, iv, cipher.getAuthTag(), ciphertext].map(encodePart).join('.');
+  }
+
+  /** Throws when the secret is wrong or the stored value was altered. */
+  decrypt(stored: string, kid: string): Buffer {
+    const [version, iv, tag, ciphertext] = stored.split('.');
+    if (version !== FORMAT_VERSION || !iv || !tag || ciphertext === undefined) {
+      throw new Error(`Signing key ${kid} is not in a format this version can read`);
+    }
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'))
+      .setAAD(Buffer.from(kid))
+      .setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+  }
+}
+
+function encodePart(part: string | Buffer): string {
+  return typeof part === 'string' ? part : part.toString('base64url');
+}

@@ -1,0 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ProblemDto } from '../problem.dto';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is malformed or has invalid fields; `errors` lists them.',
+  403: 'The password given is wrong.',
+  404: 'Nothing has this id.',
+  409: 'The change conflicts with the current state.',
+  413: 'The body is larger than 100 KiB.',
+  429: 'Too many attempts; retry after the `Retry-After` seconds.',
+};
+
+/** Documents the problem+json answers a route can give besides 401/403 (which `@Auth()` documents). */
+export function ApiProblems(...statuses: number[]): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ProblemDto })),
+  );
+}

@@ -1,0 +1,30 @@
+export type JwtAlgorithm = 'RS256' | 'ES256' | 'PS256' | 'HS256';
+export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['RS256', 'ES256', 'PS256', 'HS256'];
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+/** The validated configuration; every other module reads settings from here, never from `process.env`. */
+export class AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  redisUrl: string | null;
+  jwt: {
+    issuer: string;
+    audience: string;
+    algorithm: JwtAlgorithm;
+    clockToleranceSeconds: number;
+    accessTokenTtlSeconds: number;
+  };
+  refreshToken: {
+    ttlSeconds: number;
+    idleTtlSeconds: number;
+  };
+  keyEncryptionSecret: string | null;
+  /** Where development keeps a generated key-encryption secret when none is configured. */
+  dataDir: string;
+  admin: { email: string; password: string } | null;
+  rateLimitEnabled: boolean;
+  swaggerEnabled: boolean;
+}

@@ -1,0 +1,162 @@
+import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
+import { parseDurationSeconds } from './duration';
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+const PLACEHOLDER_SECRETS = [/change[-_ ]?me/i, /secret/i, /password/i, /example/i, /^(.)\1+$/, /^(0123456789)+/];
+
+/** Reads the environment once, validates every variable of the contract and returns typed configuration. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: string, parse: (value: string) => T): T => {
+    const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
+    try {
+      return parse(raw);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+      return undefined as T;
+    }
+  };
+
+  const production = env.NODE_ENV === 'production';
+  const port = read('PORT', '3000', parsePort);
+  const config: AppConfig = {
+    production,
+    port,
+    host: read('HOST', '0.0.0.0', nonEmpty),
+    database: read('DATABASE_URL', 'sqlite:data/app.sqlite', parseDatabaseUrl),
+    redisUrl: read('REDIS_URL', '', (value) => (value ? parseUrl(value, ['redis:', 'rediss:']) : null)),
+    jwt: {
+      issuer: read('JWT_ISSUER', `http://localhost:${port ?? 3000}`, (value) => parseUrl(value, ['http:', 'https:'])),
+      audience: read('JWT_AUDIENCE', 'bastion-api', nonEmpty),
+      algorithm: read('JWT_ALGORITHM', 'RS256', parseAlgorithm),
+      clockToleranceSeconds: read('JWT_CLOCK_TOLERANCE', '1s', (value) => parseDurationWithin(value, 0, 300)),
+      accessTokenTtlSeconds: read('ACCESS_TOKEN_TTL', '15m', (value) => parseDurationWithin(value, 10, 86400)),
+    },
+    refreshToken: {
+      ttlSeconds: read('REFRESH_TOKEN_TTL', '30d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
+      idleTtlSeconds: read('REFRESH_TOKEN_IDLE_TTL', '7d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
+    },
+    keyEncryptionSecret: read('KEY_ENCRYPTION_SECRET', '', (value) => value || null),
+    dataDir: read('DATA_DIR', 'data', nonEmpty),
+    admin: null,
+    rateLimitEnabled: read('RATE_LIMIT_ENABLED', 'true', parseBoolean),
+    swaggerEnabled: read('SWAGGER_ENABLED', production ? 'false' : 'true', parseBoolean),
+  };
+
+  checkKeyEncryptionSecret(config, problems);
+  config.admin = readAdmin(env, problems);
+  if (config.refreshToken.idleTtlSeconds > config.refreshToken.ttlSeconds) {
+    problems.push('REFRESH_TOKEN_IDLE_TTL: must not be longer than REFRESH_TOKEN_TTL');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return config;
+}
+
+function checkKeyEncryptionSecret(config: AppConfig, problems: string[]): void {
+  const secret = config.keyEncryptionSecret;
+  if (secret !== null && secret.length < 32) {
+    problems.push('KEY_ENCRYPTION_SECRET: must be at least 32 characters');
+  } else if (secret !== null && PLACEHOLDER_SECRETS.some((pattern) => pattern.test(secret))) {
+    problems.push('KEY_ENCRYPTION_SECRET: looks like a placeholder; generate one with `openssl rand -base64 48`');
+  } else if (secret === null && config.production) {
+    problems.push('KEY_ENCRYPTION_SECRET: required when NODE_ENV=production');
+  }
+}
+
+function readAdmin(env: Env, problems: string[]): AppConfig['admin'] {
+  const email = env.ADMIN_EMAIL?.trim().toLowerCase();
+  const password = env.ADMIN_PASSWORD;
+  if (!email && !password) {
+    return null;
+  }
+  if (!email || !password) {
+    problems.push('ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither');
+    return null;
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+    problems.push('ADMIN_EMAIL: not an email address');
+  }
+  if (password.length < 8 || password.length > 128) {
+    problems.push('ADMIN_PASSWORD: must be 8 to 128 characters');
+  }
+  return { email, password };
+}
+
+function nonEmpty(value: string): string {
+  if (!value.trim()) {
+    throw new Error('must not be empty');
+  }
+  return value.trim();
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`"${value}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function parseBoolean(value: string): boolean {
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) {
+    return true;
+  }
+  if (['false', '0', 'no', 'off'].includes(normalised)) {
+    return false;
+  }
+  throw new Error(`"${value}" is not a boolean (true or false)`);
+}
+
+function parseAlgorithm(value: string): JwtAlgorithm {
+  const algorithm = value.trim().toUpperCase() as JwtAlgorithm;
+  if (!JWT_ALGORITHMS.includes(algorithm)) {
+    throw new Error(`"${value}" is not supported (use one of ${JWT_ALGORITHMS.join(', ')})`);
+  }
+  return algorithm;
+}
+
+function parseDurationWithin(value: string, minSeconds: number, maxSeconds: number): number {
+  const seconds = parseDurationSeconds(value);
+  if (seconds < minSeconds || seconds > maxSeconds) {
+    throw new Error(`"${value}" must be between ${minSeconds}s and ${maxSeconds}s`);
+  }
+  return seconds;
+}
+
+function parseUrl(value: string, protocols: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`"${value}" is not a URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new Error(`must start with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
+  }
+  return value;
+}
+
+function parseDatabaseUrl(value: string): DatabaseConfig {
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length);
+    if (!path) {
+      throw new Error('sqlite: needs a file path or :memory:');
+    }
+    return { type: 'sqlite', path };
+  }
+  if (value.startsWith('postgres://') || value.startsWith('postgresql://')) {
+    parseUrl(value, ['postgres:', 'postgresql:']);
+    return { type: 'postgres', url: value };
+  }
+  throw new Error('use sqlite:<path>, sqlite::memory: or postgres://…');
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** The one description of the database, shared by the app and the migration CLI. Never synchronises the schema. */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: true,
+    migrationsTableName: 'migrations',
+    logging: ['error' as const],
+  };
+  if (database.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      migrations: [join(__dirname, 'migrations/postgres/*.{js,ts}')],
+    };
+  }
+  const inMemory = database.path === ':memory:';
+  if (!inMemory) {
+    mkdirSync(dirname(database.path), { recursive: true });
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.path,
+    enableWAL: !inMemory,
+    timeout: 5000,
+    migrations: [join(__dirname, 'migrations/sqlite/*.{js,ts}')],
+  };
+}

@@ -1,0 +1,6 @@
+import { SigningKey } from '../auth/keys/signing-key.entity';
+import { RefreshToken } from '../auth/sessions/refresh-token.entity';
+import { Session } from '../auth/sessions/session.entity';
+import { User } from '../users/user.entity';
+
+export const ENTITIES = [User, Session, RefreshToken, SigningKey];

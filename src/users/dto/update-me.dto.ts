@@ -1,0 +1,11 @@
+import { Transform } from 'class-transformer';
+import { IsString, Length } from 'class-validator';
+import { trim } from '../../common/http/transforms';
+
+export class UpdateMeDto {
+  /** The name shown for the user, 1 to 100 characters. */
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  displayName: string;
+}

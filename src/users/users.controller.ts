@@ -1,0 +1,90 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Query,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Role } from '../common/role';
+import { ApiProblems } from '../common/http/api-problems.decorator';
+import { Auth } from '../auth/decorators/auth.decorator';
+import type { AuthUser } from '../auth/decorators/auth-user';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
+import { DeleteMeDto } from './dto/delete-me.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { UpdateMeDto } from './dto/update-me.dto';
+import { UserPageDto } from './dto/user-page.dto';
+import { UserResponseDto } from './dto/user-response.dto';
+import { UsersService } from './users.service';
+
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  /** The caller's own account. */
+  @Get('me')
+  @Auth()
+  getMe(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
+    return this.users.getProfile(caller.id);
+  }
+
+  /** Changes the caller's display name. */
+  @Patch('me')
+  @Auth()
+  @ApiProblems(400)
+  updateMe(@CurrentUser() caller: AuthUser, @Body() changes: UpdateMeDto): Promise<UserResponseDto> {
+    return this.users.updateProfile(caller.id, changes);
+  }
+
+  /** Deletes the caller's account after checking the password again; every session ends. */
+  @Delete('me')
+  @Auth()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiProblems(400, 403, 409)
+  deleteMe(@CurrentUser() caller: AuthUser, @Body() body: DeleteMeDto): Promise<void> {
+    return this.users.deleteOwnAccount(caller.id, body.password);
+  }
+
+  /** Lists users, newest first, optionally filtered by a search string. */
+  @Get()
+  @Auth(Role.Admin)
+  @ApiProblems(400)
+  list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
+    return this.users.list(query);
+  }
+
+  /** One user by id. */
+  @Get(':id')
+  @Auth(Role.Admin)
+  @ApiProblems(400, 404)
+  get(@Param('id', uuid) id: string): Promise<UserResponseDto> {
+    return this.users.getUser(id);
+  }
+
+  /** Changes a user's display name, roles or disabled flag; a change of roles or disabling ends the user's sessions. */
+  @Patch(':id')
+  @Auth(Role.Admin)
+  @ApiProblems(400, 404, 409)
+  update(@Param('id', uuid) id: string, @Body() changes: AdminUpdateUserDto): Promise<UserResponseDto> {
+    return this.users.updateUser(id, changes);
+  }
+
+  /** Deletes a user and every session of theirs. */
+  @Delete(':id')
+  @Auth(Role.Admin)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiProblems(400, 404, 409)
+  delete(@Param('id', uuid) id: string): Promise<void> {
+    return this.users.deleteUser(id);
+  }
+}

@@ -1,0 +1,36 @@
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../../src/app.module';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+
+export const TEST_KEY_ENCRYPTION_SECRET = 'k3y-encrypti0n-for-tests-only-9f8e7d6c5b4a';
+
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults (in-memory SQLite, a fixed key-encryption secret). */
+  env?: Record<string, string>;
+  /** Further provider overrides, e.g. a Clock. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** The real app, configured exactly as main.ts configures it, listening on an ephemeral port of 127.0.0.1. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig({
+    DATABASE_URL: 'sqlite::memory:',
+    KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET,
+    JWT_ISSUER: 'http://bastion.test',
+    ...options.env,
+  });
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config);
+  builder = options.override ? options.override(builder) : builder;
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    logger: ['error', 'warn'],
+  });
+  await configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
