@@ -25,5 +25,6 @@ module.exports = {
     { ...shared, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
     { ...shared, displayName: 'e2e', rootDir: '.', roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' },
   ],
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   collectCoverageFrom: ['src/**/*.ts', '!src/metadata.ts', '!src/main.ts', '!src/database/migrations/**'],
 };
