@@ -33,7 +33,7 @@ export class AuthController {
   @Public()
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  @ApiProblems(400)
+  @ApiProblems(400, 429)
   @ApiUnauthorizedResponse({
     description: 'The email or password is wrong, or the account is disabled.',
     type: ProblemDto,

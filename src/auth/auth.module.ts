@@ -18,6 +18,7 @@ import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { LoginThrottle } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 @Module({
@@ -36,6 +37,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     SessionsRepository,
     SessionsService,
     AccessTokensService,
+    LoginThrottle,
     JwtStrategy,
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,4 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
@@ -8,6 +9,7 @@ import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { ClientInfo, INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';
+import { LoginThrottle, ThrottleKey } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 export const INVALID_CREDENTIALS = 'The email or password is wrong.';
@@ -19,6 +21,7 @@ export class AuthService {
     private readonly passwords: PasswordsService,
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokensService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async register(details: RegisterDto): Promise<UserResponseDto> {
@@ -33,13 +36,23 @@ export class AuthService {
 
   /** One answer for an unknown email, a wrong password and a disabled account, in about the same time. */
   async login(credentials: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
+    const throttleKeys: ThrottleKey[] = [
+      { kind: 'account', id: credentials.email },
+      { kind: 'client', id: client.ip ?? 'unknown' },
+    ];
+    const retryAfter = this.throttle.retryAfterSeconds(throttleKeys);
+    if (retryAfter > 0) {
+      throw new TooManyRequestsException(retryAfter);
+    }
     const user = await this.users.findByEmail(credentials.email);
     const passwordMatches = user
       ? await this.passwords.verify(user.passwordHash, credentials.password)
       : await this.passwords.verifyAgainstNothing(credentials.password);
     if (!user || !passwordMatches || user.disabled) {
+      this.throttle.recordFailure(throttleKeys);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
+    this.throttle.recordSuccess(throttleKeys[0]);
     await this.upgradePasswordHash(user, credentials.password);
     return this.tokensFor(user, await this.sessions.start(user.id, client));
   }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from '../problem';
+import { TooManyRequestsException } from '../http/too-many-requests.exception';
 import { ValidationProblemException } from '../http/validation-problem.exception';
 
 /** Errors that Fastify raises itself before a handler runs (malformed JSON, oversized or unsupported bodies). */
@@ -25,6 +26,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
+    if (error instanceof TooManyRequestsException) {
+      void http.getResponse<FastifyReply>().header('Retry-After', String(error.retryAfterSeconds));
+    }
     sendProblem(
       http.getRequest<FastifyRequest>(),
       http.getResponse<FastifyReply>(),
