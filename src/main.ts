@@ -4,10 +4,12 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig } from './config/app-config';
-import { ConfigError } from './config/load-config';
+import { ConfigError, loadConfig } from './config/load-config';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), { bufferLogs: false });
+  // Validate before Nest starts, so a bad variable is reported by name and nothing else.
+  loadConfig(process.env);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter());
   await configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
@@ -15,7 +17,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // A configuration problem names the variable; anything else is logged as it is.
   const message =
     error instanceof ConfigError
       ? error.message
