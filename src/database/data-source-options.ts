@@ -13,7 +13,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     synchronize: false,
     migrationsRun: true,
     migrationsTableName: 'migrations',
-    logging: ['error' as const],
+    // TypeORM's query log would print parameters such as password hashes; failures reach our own error log instead.
+    logging: false,
   };
   if (database.type === 'postgres') {
     return {
