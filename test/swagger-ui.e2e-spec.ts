@@ -1,0 +1,69 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Browser, chromium } from 'playwright-core';
+import request from 'supertest';
+import { createTestApp } from './utils/create-test-app';
+
+// Debian's Chromium (.ci/run installs it); Playwright launches it headless with a fresh, empty profile.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('Swagger UI in a real browser', () => {
+  let app: NestFastifyApplication;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    baseUrl = await app.getUrl();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app.close();
+  });
+
+  it('should let a developer authorize with a bearer token and call GET /users/me from the page', async () => {
+    const email = 'swagger-user@example.com';
+    const password = 'a browser-typed password';
+    await request(app.getHttpServer()).post('/api/v1/auth/register').send({ email, password }).expect(201);
+    const login = await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email, password }).expect(200);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    await page.goto(`${baseUrl}/docs`);
+    await page.getByRole('button', { name: 'Authorize' }).first().click();
+    const dialog = page.locator('.modal-ux');
+    await dialog
+      .locator('input')
+      .first()
+      .fill(login.body.accessToken as string);
+    await dialog.getByRole('button', { name: 'Apply credentials' }).click();
+    await dialog.locator('button.btn-done').click();
+
+    const operation = page.locator('#operations-users-UsersController_getMe');
+    await operation.locator('.opblock-summary').click();
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+    await operation.getByRole('button', { name: 'Execute' }).click();
+
+    const responseBody = operation.locator('.live-responses-table .response-col_description pre').first();
+    await responseBody.waitFor();
+    expect(await responseBody.textContent()).toContain(email);
+    expect(await operation.locator('.live-responses-table tbody .response-col_status').first().textContent()).toContain(
+      '200',
+    );
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+});
