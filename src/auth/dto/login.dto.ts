@@ -5,11 +5,11 @@ import { normaliseEmail } from '../../common/http/transforms';
 export class LoginDto {
   /** Compared trimmed and lower-cased. */
   @Transform(normaliseEmail)
-  @IsString()
   @MaxLength(320)
+  @IsString()
   email: string;
 
-  @IsString()
   @MaxLength(128)
+  @IsString()
   password: string;
 }

@@ -8,6 +8,7 @@ export class RegisterDto {
   @Transform(normaliseEmail)
   @IsEmail()
   @MaxLength(320)
+  @IsString()
   email: string;
 
   /** 8 to 128 characters; every character counts. */
@@ -17,7 +18,7 @@ export class RegisterDto {
   /** The name shown for the user, 1 to 100 characters. */
   @IsOptional()
   @Transform(trim)
-  @IsString()
   @Length(1, 100)
+  @IsString()
   displayName?: string;
 }

@@ -6,11 +6,11 @@ import { UpdateMeDto } from './update-me.dto';
 export class AdminUpdateUserDto extends PartialType(UpdateMeDto) {
   /** The complete new set of roles; a change ends the user's sessions. */
   @IsOptional()
-  @IsArray()
   @ArrayUnique()
   @ArrayMinSize(1)
   @ArrayMaxSize(2)
   @IsEnum(Role, { each: true })
+  @IsArray()
   roles?: Role[];
 
   /** `true` disables the account and ends its sessions. */

@@ -6,22 +6,22 @@ export class ListUsersQuery {
   /** Page number, from 1. */
   @IsOptional()
   @Transform(toInteger)
-  @IsInt()
   @Min(1)
+  @IsInt()
   page: number = 1;
 
   /** Items per page, 1 to 100. */
   @IsOptional()
   @Transform(toInteger)
-  @IsInt()
   @Min(1)
   @Max(100)
+  @IsInt()
   limit: number = 20;
 
   /** Matches a substring of the email or display name, ignoring case. */
   @IsOptional()
   @Transform(trim)
-  @IsString()
   @MaxLength(320)
+  @IsString()
   search?: string;
 }

@@ -5,7 +5,7 @@ import { trim } from '../../common/http/transforms';
 export class UpdateMeDto {
   /** The name shown for the user, 1 to 100 characters. */
   @Transform(trim)
-  @IsString()
   @Length(1, 100)
+  @IsString()
   displayName: string;
 }
