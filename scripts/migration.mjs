@@ -18,17 +18,24 @@ if (!['generate', 'check'].includes(command) || (command === 'generate' && !name
 const dataSource = 'dist/database/data-source.js';
 const adminUrl = process.env.MIGRATION_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+// TypeORM's CLI logs every query; its output is shown only when a step fails.
 function typeorm(databaseUrl, ...args) {
-  execFileSync(process.execPath, ['node_modules/typeorm/cli.js', ...args, '-d', dataSource], {
-    stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', KEY_ENCRYPTION_SECRET: '' },
-  });
+  try {
+    execFileSync(process.execPath, ['node_modules/typeorm/cli.js', ...args, '-d', dataSource], {
+      stdio: 'pipe',
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', KEY_ENCRYPTION_SECRET: '' },
+    });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw error;
+  }
 }
 
 function generateOrCheck(dialect, databaseUrl) {
   typeorm(databaseUrl, 'migration:run');
   const target = `src/database/migrations/${dialect}/${name ?? 'Drift'}`;
   typeorm(databaseUrl, 'migration:generate', target, ...(command === 'check' ? ['--check'] : ['--pretty']));
+  console.log(`${dialect}: ${command === 'check' ? 'no drift' : `written under src/database/migrations/${dialect}/`}`);
 }
 
 async function withPostgresDatabase(use) {

@@ -138,7 +138,8 @@ function parseUrl(value: string, protocols: string[]): string {
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`"${value}" is not a URL`);
+    // The value may hold a password, so it is not repeated.
+    throw new Error('is not a valid URL');
   }
   if (!protocols.includes(url.protocol)) {
     throw new Error(`must start with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
@@ -156,6 +157,9 @@ function parseDatabaseUrl(value: string): DatabaseConfig {
   }
   if (value.startsWith('postgres://') || value.startsWith('postgresql://')) {
     parseUrl(value, ['postgres:', 'postgresql:']);
+    if (!new URL(value).hostname) {
+      throw new Error('needs a host, e.g. postgres://user@localhost:5432/bastion');
+    }
     return { type: 'postgres', url: value };
   }
   throw new Error('use sqlite:<path>, sqlite::memory: or postgres://…');

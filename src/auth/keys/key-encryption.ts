@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const FORMAT_VERSION = 'v1';
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 /** Encrypts private keys at rest with AES-256-GCM; the key id is bound in as additional data so rows cannot be swapped. */
 export class KeyEncryption {
@@ -20,13 +21,16 @@ export class KeyEncryption {
 
   /** Throws when the secret is wrong or the stored value was altered. */
   decrypt(stored: string, kid: string): Buffer {
-    const [version, iv, tag, ciphertext] = stored.split('.');
-    if (version !== FORMAT_VERSION || !iv || !tag || ciphertext === undefined) {
+    const [version, encodedIv, encodedTag, ciphertext] = stored.split('.');
+    const iv = Buffer.from(encodedIv ?? '', 'base64url');
+    const tag = Buffer.from(encodedTag ?? '', 'base64url');
+    // A shortened tag would lower the bar for forgery: only full-length IVs and tags are read.
+    if (version !== FORMAT_VERSION || iv.length !== IV_BYTES || tag.length !== TAG_BYTES || ciphertext === undefined) {
       throw new Error(`Signing key ${kid} is not in a format this version can read`);
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'))
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES })
       .setAAD(Buffer.from(kid))
-      .setAuthTag(Buffer.from(tag, 'base64url'));
+      .setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
   }
 }

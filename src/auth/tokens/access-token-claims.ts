@@ -45,6 +45,9 @@ export function kidFromAcceptableHeader(token: string, algorithm: string): strin
 
 /** True when a verified payload has every claim, of the right type, and a lifetime no longer than we issue. */
 export function hasRequiredClaims(payload: unknown, maxLifetimeSeconds: number): payload is AccessTokenClaims {
+  if (typeof payload !== 'object' || payload === null) {
+    return false;
+  }
   const claims = payload as Partial<Record<keyof AccessTokenClaims, unknown>>;
   return (
     isNonEmptyString(claims.sub) &&
@@ -57,6 +60,7 @@ export function hasRequiredClaims(payload: unknown, maxLifetimeSeconds: number):
     Number.isInteger(claims.exp) &&
     (claims.exp as number) - (claims.iat as number) <= maxLifetimeSeconds &&
     Array.isArray(claims.roles) &&
+    claims.roles.length > 0 &&
     claims.roles.every((role) => ROLES.has(role as string))
   );
 }

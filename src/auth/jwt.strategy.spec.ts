@@ -1,0 +1,265 @@
+import { ExecutionContext, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { sign } from 'jsonwebtoken';
+import { Clock } from '../common/clock';
+import { Role } from '../common/role';
+import { AppConfig } from '../config/app-config';
+import { loadConfig } from '../config/load-config';
+import type { AuthUser } from './decorators/auth-user';
+import { INVALID_ACCESS_TOKEN, JwtAuthGuard } from './guards/jwt-auth.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { KeyRing } from './keys/key-ring.service';
+import { generateKey } from './keys/key-material';
+import { SigningKey } from './keys/signing-key.entity';
+import { SigningKeysRepository } from './keys/signing-keys.repository';
+import { AccessTokensService } from './tokens/access-tokens.service';
+
+const ISSUER = 'https://auth.example.org';
+const AUDIENCE = 'orders-api';
+const TTL_SECONDS = 900;
+const SUBJECT = {
+  userId: '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60',
+  sessionId: 'a1e2c3d4-0000-4000-8000-000000000002',
+  roles: [Role.User],
+};
+
+class FakeClock {
+  seconds = Math.floor(Date.now() / 1000);
+
+  now(): Date {
+    return new Date(this.seconds * 1000);
+  }
+
+  nowSeconds(): number {
+    return this.seconds;
+  }
+}
+
+class InMemorySigningKeys {
+  rows: SigningKey[] = [];
+
+  findUsable(): Promise<SigningKey[]> {
+    return Promise.resolve([...this.rows].reverse());
+  }
+
+  insert(key: Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey'>): Promise<SigningKey> {
+    const row: SigningKey = { ...key, createdAt: new Date(), retiredAt: null, revokedAt: null };
+    this.rows.push(row);
+    return Promise.resolve(row);
+  }
+}
+
+function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    iss: ISSUER,
+    sub: SUBJECT.userId,
+    aud: AUDIENCE,
+    iat: 1_800_000_000,
+    nbf: 1_800_000_000,
+    exp: 1_800_000_000 + TTL_SECONDS,
+    jti: 'b1e2c3d4-0000-4000-8000-000000000001',
+    sid: SUBJECT.sessionId,
+    roles: [Role.Admin, Role.User],
+    ...overrides,
+  };
+}
+
+function httpContext(request: object): ExecutionContext {
+  class AnyController {
+    handler(): void {}
+  }
+  return {
+    getHandler: () => AnyController.prototype.handler,
+    getClass: () => AnyController,
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}), getNext: () => undefined }),
+  } as unknown as ExecutionContext;
+}
+
+describe('JwtStrategy', () => {
+  let strategy: JwtStrategy;
+  let tokens: AccessTokensService;
+  let ring: KeyRing;
+  let clock: FakeClock;
+  let guard: JwtAuthGuard;
+
+  beforeAll(async () => {
+    clock = new FakeClock();
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        JwtStrategy,
+        AccessTokensService,
+        KeyRing,
+        {
+          provide: AppConfig,
+          useValue: loadConfig({
+            KEY_ENCRYPTION_SECRET: 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E',
+            JWT_ALGORITHM: 'ES256',
+            JWT_ISSUER: ISSUER,
+            JWT_AUDIENCE: AUDIENCE,
+          }),
+        },
+        { provide: Clock, useValue: clock },
+        { provide: SigningKeysRepository, useValue: new InMemorySigningKeys() },
+      ],
+    }).compile();
+    ring = moduleRef.get(KeyRing);
+    await ring.onModuleInit();
+    strategy = moduleRef.get(JwtStrategy);
+    tokens = moduleRef.get(AccessTokensService);
+    guard = new JwtAuthGuard(new Reflector());
+  });
+
+  beforeEach(() => {
+    clock.seconds = Math.floor(Date.now() / 1000);
+  });
+
+  describe('validate', () => {
+    it('should map the claims to the caller', () => {
+      expect(strategy.validate(claims())).toEqual<AuthUser>({
+        id: SUBJECT.userId,
+        sessionId: SUBJECT.sessionId,
+        tokenId: 'b1e2c3d4-0000-4000-8000-000000000001',
+        roles: [Role.Admin, Role.User],
+        expiresAt: 1_800_000_000 + TTL_SECONDS,
+      });
+    });
+
+    it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'roles'])(
+      'should reject a payload without %s',
+      (claim) => {
+        const payload = claims();
+        delete payload[claim];
+
+        expect(strategy.validate(payload)).toBe(false);
+      },
+    );
+
+    it('should reject a payload living longer than the configured access-token lifetime', () => {
+      expect(strategy.validate(claims({ exp: 1_800_000_000 + TTL_SECONDS + 1 }))).toBe(false);
+    });
+
+    it('should reject an unknown role', () => {
+      expect(strategy.validate(claims({ roles: ['root'] }))).toBe(false);
+    });
+  });
+
+  describe('through the JwtAuthGuard', () => {
+    const authenticate = async (token: string): Promise<{ user?: AuthUser }> => {
+      const request: { headers: Record<string, string>; user?: AuthUser } = {
+        headers: { authorization: `Bearer ${token}` },
+      };
+      await guard.canActivate(httpContext(request));
+      return request;
+    };
+
+    const forge = (payload: Record<string, unknown>, header: Record<string, unknown> = {}): string =>
+      sign(payload, ring.activeKey.signingKey, {
+        algorithm: 'ES256',
+        header: { alg: 'ES256', kid: ring.activeKey.kid, typ: 'at+jwt', ...header },
+      });
+
+    const now = (): number => Math.floor(Date.now() / 1000);
+
+    it('should accept a token the service issued and set the caller on the request', async () => {
+      const request = await authenticate(tokens.issue(SUBJECT));
+
+      expect(request.user).toEqual<AuthUser>({
+        id: SUBJECT.userId,
+        sessionId: SUBJECT.sessionId,
+        tokenId: expect.any(String),
+        roles: [Role.User],
+        expiresAt: clock.seconds + TTL_SECONDS,
+      });
+    });
+
+    it('should accept the scheme in lower case', async () => {
+      const request: { headers: Record<string, string>; user?: AuthUser } = {
+        headers: { authorization: `bearer ${tokens.issue(SUBJECT)}` },
+      };
+
+      await expect(guard.canActivate(httpContext(request))).resolves.toBe(true);
+      expect(request.user?.id).toBe(SUBJECT.userId);
+    });
+
+    it('should accept a token with typ application/at+jwt', async () => {
+      const token = forge(claims({ iat: now(), nbf: now(), exp: now() + TTL_SECONDS }), { typ: 'application/at+jwt' });
+
+      await expect(authenticate(token)).resolves.toMatchObject({ user: { id: SUBJECT.userId } });
+    });
+
+    it('should reject a request without a token', async () => {
+      await expect(guard.canActivate(httpContext({ headers: {} }))).rejects.toThrow(
+        new UnauthorizedException(INVALID_ACCESS_TOKEN),
+      );
+    });
+
+    it('should reject an expired token', async () => {
+      clock.seconds -= TTL_SECONDS + 60;
+
+      await expect(authenticate(tokens.issue(SUBJECT))).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+
+    it('should accept a token up to the clock tolerance ahead and reject one further ahead', async () => {
+      clock.seconds += 1;
+      const slightlyAhead = tokens.issue(SUBJECT);
+      clock.seconds += 9;
+      const farAhead = tokens.issue(SUBJECT);
+
+      await expect(authenticate(slightlyAhead)).resolves.toMatchObject({ user: { id: SUBJECT.userId } });
+      await expect(authenticate(farAhead)).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+
+    it.each([
+      ['another issuer', (_iat: number) => ({ iss: 'https://evil.example' })],
+      ['another audience', (_iat: number) => ({ aud: 'billing-api' })],
+      ['a missing sid', (_iat: number) => ({ sid: undefined })],
+      ['a lifetime longer than configured', (iat: number) => ({ exp: iat + TTL_SECONDS + 1 })],
+    ])('should reject a token with %s', async (_label, overrides) => {
+      const iat = now();
+      const payload = claims({ iat, nbf: iat, exp: iat + TTL_SECONDS, ...overrides(iat) });
+
+      await expect(authenticate(forge(payload))).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+
+    it.each([
+      ['typ JWT', { typ: 'JWT' }],
+      ['a jku', { jku: 'https://evil.example/jwks.json' }],
+      ['an unknown kid', { kid: 'not-in-the-ring' }],
+    ])('should reject a validly signed token whose header has %s', async (_label, header) => {
+      const iat = now();
+
+      await expect(authenticate(forge(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), header))).rejects.toThrow(
+        INVALID_ACCESS_TOKEN,
+      );
+    });
+
+    it('should reject a token signed by a key outside the ring under a ring kid', async () => {
+      const outsider = await generateKey('ES256');
+      const iat = now();
+      const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), outsider.signingKey, {
+        algorithm: 'ES256',
+        header: { alg: 'ES256', kid: ring.activeKey.kid, typ: 'at+jwt' },
+      });
+
+      await expect(authenticate(token)).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+
+    it('should reject an HS256 token keyed with the public key (algorithm confusion)', async () => {
+      const publicPem = ring.activeKey.verificationKey.export({ format: 'pem', type: 'spki' });
+      const iat = now();
+      const header = { alg: 'HS256', kid: ring.activeKey.kid, typ: 'at+jwt' };
+      const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), publicPem, { algorithm: 'HS256', header });
+
+      await expect(authenticate(token)).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+
+    it('should reject an unsigned token (alg none)', async () => {
+      const iat = now();
+      const header = { alg: 'none', kid: ring.activeKey.kid, typ: 'at+jwt' };
+      const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), '', { algorithm: 'none', header });
+
+      await expect(authenticate(token)).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+  });
+});

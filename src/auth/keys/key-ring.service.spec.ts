@@ -1,0 +1,211 @@
+import { Test } from '@nestjs/testing';
+import { sign, verify } from 'jsonwebtoken';
+import { AppConfig } from '../../config/app-config';
+import { loadConfig } from '../../config/load-config';
+import { KeyEncryption } from './key-encryption';
+import { KeyRing } from './key-ring.service';
+import { generateKey } from './key-material';
+import { SigningKey } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
+
+const SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The signing_keys table as an array, with the repository's ordering and filtering. */
+class InMemorySigningKeys {
+  rows: SigningKey[] = [];
+  private clock = Date.UTC(2026, 0, 1);
+
+  findUsable(): Promise<SigningKey[]> {
+    const usable = this.rows.filter((row) => row.revokedAt === null);
+    return Promise.resolve([...usable].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()));
+  }
+
+  insert(key: Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey'>): Promise<SigningKey> {
+    const row: SigningKey = { ...key, createdAt: new Date((this.clock += 1000)), retiredAt: null, revokedAt: null };
+    this.rows.push(row);
+    return Promise.resolve({ ...row });
+  }
+}
+
+async function startRing(keys: InMemorySigningKeys, env: Record<string, string> = {}): Promise<KeyRing> {
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      KeyRing,
+      { provide: AppConfig, useValue: loadConfig({ KEY_ENCRYPTION_SECRET: SECRET, ...env }) },
+      { provide: SigningKeysRepository, useValue: keys },
+    ],
+  }).compile();
+  const ring = moduleRef.get(KeyRing);
+  await ring.onModuleInit();
+  return ring;
+}
+
+describe('KeyRing', () => {
+  describe('on first start', () => {
+    let keys: InMemorySigningKeys;
+    let ring: KeyRing;
+
+    beforeAll(async () => {
+      keys = new InMemorySigningKeys();
+      ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+    });
+
+    it('should create and store exactly one key of the configured algorithm', () => {
+      expect(keys.rows).toHaveLength(1);
+      expect(keys.rows[0]).toMatchObject({ algorithm: 'ES256', retiredAt: null, revokedAt: null });
+      expect(keys.rows[0].kid).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    });
+
+    it('should make the stored key the active one', () => {
+      expect(ring.activeKey.kid).toBe(keys.rows[0].kid);
+      expect(ring.activeKey.algorithm).toBe('ES256');
+    });
+
+    it('should store the private half only encrypted', () => {
+      const row = keys.rows[0];
+      const privateDer = ring.activeKey.signingKey.export({ format: 'der', type: 'pkcs8' });
+
+      expect(row.encryptedPrivateKey).toMatch(/^v1\./);
+      expect(row.encryptedPrivateKey).not.toContain('PRIVATE KEY');
+      expect(row.encryptedPrivateKey).not.toContain(privateDer.toString('base64'));
+      expect(row.encryptedPrivateKey).not.toContain(privateDer.toString('base64url'));
+      expect(new KeyEncryption(SECRET).decrypt(row.encryptedPrivateKey, row.kid)).toEqual(privateDer);
+    });
+
+    it('should store the public half as SPKI PEM', () => {
+      expect(keys.rows[0].publicKey).toBe(ring.activeKey.verificationKey.export({ format: 'pem', type: 'spki' }));
+    });
+
+    it('should verify with the stored key what the active key signs', () => {
+      const { kid, signingKey } = ring.activeKey;
+      const token = sign({ sub: 'user-1' }, signingKey, { algorithm: 'ES256', keyid: kid });
+
+      expect(verify(token, ring.verificationKey(kid)!, { algorithms: ['ES256'] })).toMatchObject({ sub: 'user-1' });
+    });
+  });
+
+  it('should load the stored key on a second start without creating another', async () => {
+    const keys = new InMemorySigningKeys();
+    const first = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    const second = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    expect(keys.rows).toHaveLength(1);
+    expect(second.activeKey.kid).toBe(first.activeKey.kid);
+    expect(second.activeKey.verificationKey.equals(first.activeKey.verificationKey)).toBe(true);
+    expect(second.publicJwks()).toEqual(first.publicJwks());
+  });
+
+  it('should refuse to start when the stored key was encrypted under another secret', async () => {
+    const keys = new InMemorySigningKeys();
+    await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    await expect(
+      startRing(keys, { JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_SECRET: `${SECRET}-rotated` }),
+    ).rejects.toThrow(`Cannot decrypt signing key ${keys.rows[0].kid}`);
+  });
+
+  it('should return undefined for an unknown kid', async () => {
+    const ring = await startRing(new InMemorySigningKeys(), { JWT_ALGORITHM: 'ES256' });
+
+    expect(ring.verificationKey('no-such-kid')).toBeUndefined();
+    expect(ring.verificationKey('')).toBeUndefined();
+  });
+
+  it('should keep a retired key for verification while the newest live key signs', async () => {
+    const keys = new InMemorySigningKeys();
+    const old = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+    keys.rows[0].retiredAt = new Date(Date.UTC(2026, 0, 2));
+
+    const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    expect(keys.rows).toHaveLength(2);
+    expect(ring.activeKey.kid).toBe(keys.rows[1].kid);
+    expect(ring.verificationKey(old.activeKey.kid)).toBeDefined();
+    expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.rows[1].kid, old.activeKey.kid]);
+  });
+
+  it('should not use a revoked key', async () => {
+    const keys = new InMemorySigningKeys();
+    const old = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+    keys.rows[0].revokedAt = new Date(Date.UTC(2026, 0, 2));
+
+    const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    expect(ring.activeKey.kid).not.toBe(old.activeKey.kid);
+    expect(ring.verificationKey(old.activeKey.kid)).toBeUndefined();
+  });
+
+  describe.each(['RS256', 'PS256', 'ES256'] as const)('publicJwks under %s', (algorithm) => {
+    let ring: KeyRing;
+
+    beforeAll(async () => {
+      ring = await startRing(new InMemorySigningKeys(), { JWT_ALGORITHM: algorithm });
+    });
+
+    it('should list the key with kid, kty, alg and use', () => {
+      const [jwk] = ring.publicJwks().keys;
+
+      expect(ring.publicJwks().keys).toHaveLength(1);
+      expect(jwk).toMatchObject({
+        kid: ring.activeKey.kid,
+        kty: algorithm === 'ES256' ? 'EC' : 'RSA',
+        alg: algorithm,
+        use: 'sig',
+      });
+    });
+
+    it('should have no private member', () => {
+      const [jwk] = ring.publicJwks().keys;
+
+      expect(Object.keys(jwk).filter((member) => PRIVATE_JWK_MEMBERS.includes(member))).toEqual([]);
+      expect(Object.keys(jwk).sort()).toEqual(
+        (algorithm === 'ES256' ? ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'] : ['alg', 'e', 'kid', 'kty', 'n', 'use'])
+          .slice()
+          .sort(),
+      );
+    });
+  });
+
+  it('should publish an empty set under HS256 and keep no public half', async () => {
+    const keys = new InMemorySigningKeys();
+    const ring = await startRing(keys, { JWT_ALGORITHM: 'HS256' });
+
+    expect(ring.publicJwks()).toEqual({ keys: [] });
+    expect(keys.rows).toHaveLength(1);
+    expect(keys.rows[0]).toMatchObject({ algorithm: 'HS256', publicKey: null });
+    expect(ring.activeKey.signingKey.type).toBe('secret');
+    expect(keys.rows[0].encryptedPrivateKey).not.toContain(ring.activeKey.signingKey.export().toString('base64url'));
+  });
+
+  it('should not use keys of another algorithm than the configured one', async () => {
+    const keys = new InMemorySigningKeys();
+    const es256 = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+    const es256Kid = es256.activeKey.kid;
+
+    const ring = await startRing(keys, { JWT_ALGORITHM: 'RS256' });
+
+    expect(keys.rows.map((row) => row.algorithm)).toEqual(['ES256', 'RS256']);
+    expect(ring.activeKey.kid).not.toBe(es256Kid);
+    expect(ring.activeKey.algorithm).toBe('RS256');
+    expect(ring.verificationKey(es256Kid)).toBeUndefined();
+    expect(ring.publicJwks().keys.map((jwk) => [jwk.kid, jwk.alg])).toEqual([[ring.activeKey.kid, 'RS256']]);
+  });
+
+  it('should not take a symmetric key from the table when an asymmetric algorithm is configured', async () => {
+    const keys = new InMemorySigningKeys();
+    const secret = await generateKey('HS256');
+    await keys.insert({
+      kid: 'hs-key',
+      algorithm: 'HS256',
+      publicKey: null,
+      encryptedPrivateKey: new KeyEncryption(SECRET).encrypt(secret.privateBytes, 'hs-key'),
+    });
+
+    const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    expect(ring.verificationKey('hs-key')).toBeUndefined();
+    expect(ring.activeKey.algorithm).toBe('ES256');
+  });
+});

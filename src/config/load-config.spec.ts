@@ -1,0 +1,336 @@
+import { AppConfig } from './app-config';
+import { ConfigError, loadConfig } from './load-config';
+
+const STRONG_SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
+
+type Env = Record<string, string | undefined>;
+
+function configError(env: Env): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+/** The variables a ConfigError names, in the order it lists them. */
+function namedVariables(env: Env): string[] {
+  return configError(env).problems.map((problem) => problem.slice(0, problem.indexOf(':')));
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    let config: AppConfig;
+
+    beforeAll(() => {
+      config = loadConfig({});
+    });
+
+    it('should match the contract table', () => {
+      expect(config).toEqual({
+        production: false,
+        port: 3000,
+        host: '0.0.0.0',
+        database: { type: 'sqlite', path: 'data/app.sqlite' },
+        redisUrl: null,
+        jwt: {
+          issuer: 'http://localhost:3000',
+          audience: 'bastion-api',
+          algorithm: 'RS256',
+          clockToleranceSeconds: 1,
+          accessTokenTtlSeconds: 900,
+        },
+        refreshToken: { ttlSeconds: 30 * 86400, idleTtlSeconds: 7 * 86400 },
+        keyEncryptionSecret: null,
+        dataDir: 'data',
+        admin: null,
+        rateLimitEnabled: true,
+        swaggerEnabled: true,
+      });
+    });
+
+    it('should treat empty variables as unset', () => {
+      expect(loadConfig({ PORT: '', JWT_ALGORITHM: '', ACCESS_TOKEN_TTL: '', SWAGGER_ENABLED: '' })).toEqual(config);
+    });
+
+    it('should derive the default issuer from PORT', () => {
+      expect(loadConfig({ PORT: '8080' }).jwt.issuer).toBe('http://localhost:8080');
+    });
+  });
+
+  describe('every variable', () => {
+    it('should be parsed into typed configuration', () => {
+      const config = loadConfig({
+        NODE_ENV: 'development',
+        PORT: '4000',
+        HOST: ' 127.0.0.1 ',
+        DATABASE_URL: 'postgres://bastion:pw@db.internal:5432/bastion',
+        REDIS_URL: 'rediss://cache.internal:6380',
+        JWT_ISSUER: 'https://auth.example.org',
+        JWT_AUDIENCE: 'orders-api',
+        JWT_ALGORITHM: 'es256',
+        JWT_CLOCK_TOLERANCE: '5s',
+        ACCESS_TOKEN_TTL: '10m',
+        REFRESH_TOKEN_TTL: '14d',
+        REFRESH_TOKEN_IDLE_TTL: '2d',
+        KEY_ENCRYPTION_SECRET: STRONG_SECRET,
+        DATA_DIR: '/var/lib/bastion',
+        ADMIN_EMAIL: '  Root@Example.ORG ',
+        ADMIN_PASSWORD: 'a long admin passphrase',
+        RATE_LIMIT_ENABLED: 'off',
+        SWAGGER_ENABLED: 'no',
+      });
+
+      expect(config).toEqual({
+        production: false,
+        port: 4000,
+        host: '127.0.0.1',
+        database: { type: 'postgres', url: 'postgres://bastion:pw@db.internal:5432/bastion' },
+        redisUrl: 'rediss://cache.internal:6380',
+        jwt: {
+          issuer: 'https://auth.example.org',
+          audience: 'orders-api',
+          algorithm: 'ES256',
+          clockToleranceSeconds: 5,
+          accessTokenTtlSeconds: 600,
+        },
+        refreshToken: { ttlSeconds: 14 * 86400, idleTtlSeconds: 2 * 86400 },
+        keyEncryptionSecret: STRONG_SECRET,
+        dataDir: '/var/lib/bastion',
+        admin: { email: 'root@example.org', password: 'a long admin passphrase' },
+        rateLimitEnabled: false,
+        swaggerEnabled: false,
+      });
+    });
+
+    it.each(['RS256', 'ES256', 'PS256', 'HS256'])('should accept JWT_ALGORITHM=%s', (algorithm) => {
+      expect(loadConfig({ JWT_ALGORITHM: algorithm }).jwt.algorithm).toBe(algorithm);
+    });
+
+    it.each([
+      ['true', true],
+      ['1', true],
+      ['yes', true],
+      ['ON', true],
+      ['false', false],
+      ['0', false],
+      ['no', false],
+      ['Off', false],
+    ])('should read the boolean %p as %p', (value, expected) => {
+      expect(loadConfig({ RATE_LIMIT_ENABLED: value }).rateLimitEnabled).toBe(expected);
+      expect(loadConfig({ SWAGGER_ENABLED: value }).swaggerEnabled).toBe(expected);
+    });
+
+    it('should accept a zero clock tolerance and port 0', () => {
+      const config = loadConfig({ JWT_CLOCK_TOLERANCE: '0', PORT: '0' });
+
+      expect(config.jwt.clockToleranceSeconds).toBe(0);
+      expect(config.port).toBe(0);
+    });
+  });
+
+  describe('a bad value', () => {
+    it.each([
+      ['PORT', 'http'],
+      ['PORT', '65536'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['HOST', '   '],
+      ['DATABASE_URL', 'mysql://db/app'],
+      ['REDIS_URL', 'http://cache:6379'],
+      ['REDIS_URL', 'cache:6379'],
+      ['JWT_ISSUER', 'auth.example.org'],
+      ['JWT_ISSUER', 'ftp://auth.example.org'],
+      ['JWT_AUDIENCE', '  '],
+      ['JWT_ALGORITHM', 'none'],
+      ['JWT_ALGORITHM', 'HS512'],
+      ['JWT_CLOCK_TOLERANCE', 'a bit'],
+      ['JWT_CLOCK_TOLERANCE', '6m'],
+      ['ACCESS_TOKEN_TTL', '9s'],
+      ['ACCESS_TOKEN_TTL', '2d'],
+      ['ACCESS_TOKEN_TTL', 'forever'],
+      ['REFRESH_TOKEN_TTL', '59s'],
+      ['REFRESH_TOKEN_TTL', '401d'],
+      ['REFRESH_TOKEN_IDLE_TTL', '1w'],
+      ['KEY_ENCRYPTION_SECRET', 'short'],
+      ['DATA_DIR', ' '],
+      ['RATE_LIMIT_ENABLED', 'maybe'],
+      ['SWAGGER_ENABLED', 'yep'],
+    ])('of %s (%p) should throw a ConfigError naming the variable', (name, value) => {
+      const error = configError({ [name]: value });
+
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
+      expect(error.message).toContain(`  - ${name}: `);
+    });
+
+    it('should report every bad variable at once', () => {
+      expect(namedVariables({ PORT: 'x', JWT_ALGORITHM: 'none', SWAGGER_ENABLED: 'perhaps' })).toEqual([
+        'PORT',
+        'JWT_ALGORITHM',
+        'SWAGGER_ENABLED',
+      ]);
+    });
+  });
+
+  describe('DATABASE_URL', () => {
+    it('should read sqlite:<path>', () => {
+      expect(loadConfig({ DATABASE_URL: 'sqlite:/srv/bastion/app.db' }).database).toEqual({
+        type: 'sqlite',
+        path: '/srv/bastion/app.db',
+      });
+    });
+
+    it('should read sqlite::memory:', () => {
+      expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ type: 'sqlite', path: ':memory:' });
+    });
+
+    it.each(['postgres://app:pw@localhost:5432/app', 'postgresql://localhost/app?sslmode=require'])(
+      'should read %s as PostgreSQL',
+      (url) => {
+        expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url });
+      },
+    );
+
+    it('should not repeat a URL, which may hold a password, in its error', () => {
+      const error = configError({ DATABASE_URL: 'postgres://bastion:Sup3rS3cret@db:99999/app' });
+
+      expect(error.message).toContain('DATABASE_URL');
+      expect(error.message).not.toContain('Sup3rS3cret');
+    });
+
+    it.each([
+      'sqlite:',
+      'junk',
+      'mysql://localhost/app',
+      'postgres://app@localhost:99999/app',
+      '/data/app.sqlite',
+      'postgres://',
+    ])('should refuse %p', (url) => {
+      expect(namedVariables({ DATABASE_URL: url })).toEqual(['DATABASE_URL']);
+    });
+  });
+
+  describe('KEY_ENCRYPTION_SECRET', () => {
+    it('should be optional outside production', () => {
+      expect(loadConfig({ NODE_ENV: 'development' }).keyEncryptionSecret).toBeNull();
+    });
+
+    it('should be required when NODE_ENV=production', () => {
+      const error = configError({ NODE_ENV: 'production' });
+
+      expect(error.problems).toEqual(['KEY_ENCRYPTION_SECRET: required when NODE_ENV=production']);
+    });
+
+    it('should be refused in production when shorter than 32 characters', () => {
+      const error = configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET.slice(0, 31) });
+
+      expect(error.problems).toEqual(['KEY_ENCRYPTION_SECRET: must be at least 32 characters']);
+    });
+
+    it.each([
+      'changeme-changeme-changeme-changeme',
+      'CHANGE_ME_before_going_to_production_1234',
+      'my-super-secret-key-encryption-value-xyz',
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      '01234567890123456789012345678901234',
+    ])('should refuse the placeholder %p in production', (secret) => {
+      expect(namedVariables({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret })).toEqual([
+        'KEY_ENCRYPTION_SECRET',
+      ]);
+    });
+
+    it('should refuse a placeholder outside production too', () => {
+      expect(namedVariables({ KEY_ENCRYPTION_SECRET: 'changeme'.repeat(5) })).toEqual(['KEY_ENCRYPTION_SECRET']);
+    });
+
+    it('should not echo the secret in the message', () => {
+      const secret = 'changeme-but-nobody-ever-does-it-right';
+
+      expect(configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret }).message).not.toContain(secret);
+    });
+
+    it('should accept a strong secret in production', () => {
+      const config = loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET });
+
+      expect(config.production).toBe(true);
+      expect(config.keyEncryptionSecret).toBe(STRONG_SECRET);
+    });
+  });
+
+  describe('SWAGGER_ENABLED', () => {
+    it('should default to false in production', () => {
+      expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET }).swaggerEnabled).toBe(false);
+    });
+
+    it('should default to true outside production', () => {
+      expect(loadConfig({ NODE_ENV: 'test' }).swaggerEnabled).toBe(true);
+    });
+
+    it('should be switched on in production when asked', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        KEY_ENCRYPTION_SECRET: STRONG_SECRET,
+        SWAGGER_ENABLED: 'true',
+      });
+
+      expect(config.swaggerEnabled).toBe(true);
+    });
+  });
+
+  describe('ADMIN_EMAIL and ADMIN_PASSWORD', () => {
+    it('should fail with ADMIN_EMAIL alone', () => {
+      expect(configError({ ADMIN_EMAIL: 'root@example.org' }).problems).toEqual([
+        'ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither',
+      ]);
+    });
+
+    it('should fail with ADMIN_PASSWORD alone', () => {
+      expect(configError({ ADMIN_PASSWORD: 'a long admin passphrase' }).problems).toEqual([
+        'ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither',
+      ]);
+    });
+
+    it('should refuse an ADMIN_EMAIL that is not an email address', () => {
+      expect(namedVariables({ ADMIN_EMAIL: 'root', ADMIN_PASSWORD: 'a long admin passphrase' })).toEqual([
+        'ADMIN_EMAIL',
+      ]);
+    });
+
+    it.each([7, 129])('should refuse an ADMIN_PASSWORD of %p characters', (length) => {
+      expect(namedVariables({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'p'.repeat(length) })).toEqual([
+        'ADMIN_PASSWORD',
+      ]);
+    });
+
+    it('should not echo the admin password in the message', () => {
+      const password = 'shorty';
+
+      expect(configError({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: password }).message).not.toContain(
+        password,
+      );
+    });
+  });
+
+  describe('REFRESH_TOKEN_IDLE_TTL', () => {
+    it('should fail when longer than REFRESH_TOKEN_TTL', () => {
+      expect(configError({ REFRESH_TOKEN_TTL: '1d', REFRESH_TOKEN_IDLE_TTL: '2d' }).problems).toEqual([
+        'REFRESH_TOKEN_IDLE_TTL: must not be longer than REFRESH_TOKEN_TTL',
+      ]);
+    });
+
+    it('should be allowed to equal REFRESH_TOKEN_TTL', () => {
+      const config = loadConfig({ REFRESH_TOKEN_TTL: '1d', REFRESH_TOKEN_IDLE_TTL: '24h' });
+
+      expect(config.refreshToken).toEqual({ ttlSeconds: 86400, idleTtlSeconds: 86400 });
+    });
+
+    it('should fail against the default REFRESH_TOKEN_TTL', () => {
+      expect(namedVariables({ REFRESH_TOKEN_IDLE_TTL: '31d' })).toEqual(['REFRESH_TOKEN_IDLE_TTL']);
+    });
+  });
+});

@@ -1,0 +1,285 @@
+import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
+import { Role } from '../common/role';
+import { PasswordsService } from '../passwords/passwords.service';
+import { UserChangedEvent, UserEvent } from './user.events';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
+
+function buildUser(overrides: Partial<User> = {}): User {
+  return {
+    id: USER_ID,
+    email: 'ada@example.org',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNo',
+    displayName: 'Ada',
+    roles: [Role.User],
+    disabled: false,
+    emailVerifiedAt: null,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    updatedAt: new Date('2026-01-02T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('UsersService', () => {
+  let service: UsersService;
+  let users: jest.Mocked<
+    Pick<UsersRepository, 'findById' | 'findByEmail' | 'create' | 'save' | 'delete' | 'findPage' | 'countActiveAdmins'>
+  >;
+  let passwords: { verify: jest.Mock<Promise<boolean>, [string, string]> };
+  let events: { emitAsync: jest.Mock };
+
+  beforeEach(async () => {
+    users = {
+      findById: jest.fn(),
+      findByEmail: jest.fn(),
+      create: jest.fn(),
+      save: jest.fn((user: User) => Promise.resolve(user)),
+      delete: jest.fn((_id: string) => Promise.resolve()),
+      findPage: jest.fn(),
+      countActiveAdmins: jest.fn(),
+    };
+    passwords = { verify: jest.fn() };
+    events = { emitAsync: jest.fn(() => Promise.resolve([])) };
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        UsersService,
+        { provide: UsersRepository, useValue: users },
+        { provide: PasswordsService, useValue: passwords },
+        { provide: EventEmitter2, useValue: events },
+      ],
+    }).compile();
+    service = moduleRef.get(UsersService);
+  });
+
+  describe('create', () => {
+    const newUser = { email: 'ada@example.org', passwordHash: 'hash', displayName: null, roles: [Role.User] };
+
+    it('should refuse a duplicate email with 409', async () => {
+      users.findByEmail.mockResolvedValue(buildUser());
+
+      await expect(service.create(newUser)).rejects.toThrow(ConflictException);
+      expect(users.findByEmail).toHaveBeenCalledWith('ada@example.org');
+      expect(users.create).not.toHaveBeenCalled();
+    });
+
+    it('should create a user with a new email', async () => {
+      const created = buildUser();
+      users.findByEmail.mockResolvedValue(null);
+      users.create.mockResolvedValue(created);
+
+      await expect(service.create(newUser)).resolves.toBe(created);
+      expect(users.create).toHaveBeenCalledWith(newUser);
+    });
+  });
+
+  describe('getProfile', () => {
+    it('should map the user to the response without the password hash', async () => {
+      users.findById.mockResolvedValue(buildUser({ emailVerifiedAt: new Date('2026-01-03T00:00:00Z') }));
+
+      await expect(service.getProfile(USER_ID)).resolves.toEqual({
+        id: USER_ID,
+        email: 'ada@example.org',
+        displayName: 'Ada',
+        roles: [Role.User],
+        emailVerified: true,
+        disabled: false,
+        createdAt: new Date('2026-01-01T00:00:00Z'),
+        updatedAt: new Date('2026-01-02T00:00:00Z'),
+      });
+    });
+
+    it('should answer 404 for an unknown id', async () => {
+      users.findById.mockResolvedValue(null);
+
+      await expect(service.getProfile(USER_ID)).rejects.toThrow(NotFoundException);
+    });
+  });
+
+  describe('deleteOwnAccount', () => {
+    it('should refuse a wrong password with 403 and delete nothing', async () => {
+      users.findById.mockResolvedValue(buildUser());
+      passwords.verify.mockResolvedValue(false);
+
+      await expect(service.deleteOwnAccount(USER_ID, 'wrong password')).rejects.toThrow(ForbiddenException);
+      expect(passwords.verify).toHaveBeenCalledWith(buildUser().passwordHash, 'wrong password');
+      expect(users.delete).not.toHaveBeenCalled();
+      expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+
+    it('should announce the deletion and delete with the right password', async () => {
+      users.findById.mockResolvedValue(buildUser());
+      passwords.verify.mockResolvedValue(true);
+
+      await expect(service.deleteOwnAccount(USER_ID, 'right password')).resolves.toBeUndefined();
+      expect(events.emitAsync).toHaveBeenCalledWith(UserEvent.Deleted, new UserChangedEvent(USER_ID));
+      expect(users.delete).toHaveBeenCalledWith(USER_ID);
+    });
+
+    it('should refuse the last admin with 409', async () => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
+      users.countActiveAdmins.mockResolvedValue(1);
+      passwords.verify.mockResolvedValue(true);
+
+      await expect(service.deleteOwnAccount(USER_ID, 'right password')).rejects.toThrow(ConflictException);
+      expect(users.delete).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('the last admin', () => {
+    beforeEach(() => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
+      users.countActiveAdmins.mockResolvedValue(1);
+    });
+
+    it('should not be demoted', async () => {
+      await expect(service.updateUser(USER_ID, { roles: [Role.User] })).rejects.toThrow(
+        new ConflictException('The last admin cannot be demoted, disabled or deleted.'),
+      );
+      expect(users.save).not.toHaveBeenCalled();
+      expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+
+    it('should not be disabled', async () => {
+      await expect(service.updateUser(USER_ID, { disabled: true })).rejects.toThrow(ConflictException);
+      expect(users.save).not.toHaveBeenCalled();
+    });
+
+    it('should not be deleted', async () => {
+      await expect(service.deleteUser(USER_ID)).rejects.toThrow(ConflictException);
+      expect(users.delete).not.toHaveBeenCalled();
+      expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+
+    it('should keep its display name editable', async () => {
+      await expect(service.updateUser(USER_ID, { displayName: 'Root' })).resolves.toMatchObject({
+        displayName: 'Root',
+      });
+    });
+
+    it('should be demoted, disabled or deleted once a second admin exists', async () => {
+      users.countActiveAdmins.mockResolvedValue(2);
+
+      await expect(service.updateUser(USER_ID, { roles: [Role.User] })).resolves.toMatchObject({
+        roles: [Role.User],
+      });
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
+      await expect(service.updateUser(USER_ID, { disabled: true })).resolves.toMatchObject({ disabled: true });
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
+      await expect(service.deleteUser(USER_ID)).resolves.toBeUndefined();
+      expect(users.delete).toHaveBeenCalledWith(USER_ID);
+    });
+  });
+
+  it('should let a disabled admin be deleted without counting admins', async () => {
+    users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin], disabled: true }));
+    users.countActiveAdmins.mockResolvedValue(1);
+
+    await expect(service.deleteUser(USER_ID)).resolves.toBeUndefined();
+    expect(users.delete).toHaveBeenCalledWith(USER_ID);
+  });
+
+  describe('updateUser events', () => {
+    it('should emit user.roles-changed after saving a change of roles', async () => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
+
+      await expect(service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] })).resolves.toMatchObject({
+        roles: [Role.Admin, Role.User],
+      });
+      expect(events.emitAsync).toHaveBeenCalledTimes(1);
+      expect(events.emitAsync).toHaveBeenCalledWith('user.roles-changed', new UserChangedEvent(USER_ID));
+      expect(users.save.mock.invocationCallOrder[0]).toBeLessThan(events.emitAsync.mock.invocationCallOrder[0]);
+    });
+
+    it('should emit user.disabled when disabling', async () => {
+      users.findById.mockResolvedValue(buildUser());
+
+      await expect(service.updateUser(USER_ID, { disabled: true })).resolves.toMatchObject({ disabled: true });
+      expect(events.emitAsync).toHaveBeenCalledTimes(1);
+      expect(events.emitAsync).toHaveBeenCalledWith('user.disabled', new UserChangedEvent(USER_ID));
+    });
+
+    it('should emit both events when roles change and the user is disabled', async () => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
+
+      await service.updateUser(USER_ID, { roles: [Role.Admin], disabled: true });
+
+      expect(events.emitAsync.mock.calls.map(([name]) => name as string)).toEqual([
+        'user.roles-changed',
+        'user.disabled',
+      ]);
+    });
+
+    it('should emit user.deleted when an admin deletes a user', async () => {
+      users.findById.mockResolvedValue(buildUser());
+
+      await expect(service.deleteUser(USER_ID)).resolves.toBeUndefined();
+      expect(events.emitAsync).toHaveBeenCalledWith('user.deleted', new UserChangedEvent(USER_ID));
+      expect(users.delete).toHaveBeenCalledWith(USER_ID);
+    });
+
+    it('should emit nothing when the roles are the same set in another order', async () => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
+
+      await service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] });
+
+      expect(events.emitAsync).not.toHaveBeenCalled();
+      expect(users.countActiveAdmins).not.toHaveBeenCalled();
+    });
+
+    it('should emit nothing when disabling a user who is already disabled', async () => {
+      users.findById.mockResolvedValue(buildUser({ disabled: true }));
+
+      await service.updateUser(USER_ID, { disabled: true });
+
+      expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+
+    it('should emit nothing for a display name change', async () => {
+      users.findById.mockResolvedValue(buildUser());
+
+      await expect(service.updateUser(USER_ID, { displayName: 'Countess' })).resolves.toMatchObject({
+        displayName: 'Countess',
+        roles: [Role.User],
+        disabled: false,
+      });
+      expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+
+    it('should answer 404 for an unknown id', async () => {
+      users.findById.mockResolvedValue(null);
+
+      await expect(service.updateUser(USER_ID, { disabled: true })).rejects.toThrow(NotFoundException);
+      expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('list', () => {
+    it.each([
+      [1, 20, 0],
+      [3, 20, 40],
+      [2, 7, 7],
+      [5, 100, 400],
+    ])('should read page %p of %p from offset %p', async (page, limit, offset) => {
+      users.findPage.mockResolvedValue({ items: [], total: 0 });
+
+      await service.list({ page, limit, search: 'ada' });
+
+      expect(users.findPage).toHaveBeenCalledWith('ada', offset, limit);
+    });
+
+    it('should return the mapped items, the total and the paging it used', async () => {
+      users.findPage.mockResolvedValue({ items: [buildUser()], total: 41 });
+
+      const page = await service.list({ page: 3, limit: 20 });
+
+      expect(page).toEqual({ items: [expect.objectContaining({ id: USER_ID })], total: 41, page: 3, limit: 20 });
+      expect(page.items[0]).not.toHaveProperty('passwordHash');
+      expect(users.findPage).toHaveBeenCalledWith(undefined, 40, 20);
+    });
+  });
+});
