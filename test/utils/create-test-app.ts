@@ -6,6 +6,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 
 export const TEST_KEY_ENCRYPTION_SECRET = 'k3y-encrypti0n-for-tests-only-9f8e7d6c5b4a';
+export const TEST_ISSUER = 'http://bastion.test';
 
 export interface TestAppOptions {
   /** Environment variables on top of the test defaults (in-memory SQLite, a fixed key-encryption secret). */
@@ -19,7 +20,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestF
   const config = loadConfig({
     DATABASE_URL: 'sqlite::memory:',
     KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET,
-    JWT_ISSUER: 'http://bastion.test',
+    JWT_ISSUER: TEST_ISSUER,
     // Tests fail logins on purpose from one address; the throttle has tests of its own that turn it on.
     RATE_LIMIT_ENABLED: 'false',
     ...options.env,
@@ -32,7 +33,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestF
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     logger: ['error', 'warn'],
   });
-  await configureApp(app);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await configureApp(app);
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // An app that fails to start must not keep its database open for the next one (file databases are reused).
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

@@ -1,0 +1,155 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { createTestApp } from './utils/create-test-app';
+import { api, expectProblem } from './utils/http';
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+}
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    securitySchemes: Record<string, unknown>;
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+  };
+}
+
+// Every route of api.md built so far, and whether it needs a bearer token.
+const ROUTES: [method: string, path: string, needsToken: boolean][] = [
+  ['post', '/api/v1/auth/register', false],
+  ['post', '/api/v1/auth/login', false],
+  ['post', '/api/v1/auth/refresh', false],
+  ['post', '/api/v1/auth/logout', true],
+  ['get', '/api/v1/users/me', true],
+  ['patch', '/api/v1/users/me', true],
+  ['delete', '/api/v1/users/me', true],
+  ['get', '/api/v1/users', true],
+  ['get', '/api/v1/users/{id}', true],
+  ['patch', '/api/v1/users/{id}', true],
+  ['delete', '/api/v1/users/{id}', true],
+  ['get', '/.well-known/jwks.json', false],
+  ['get', '/health', false],
+];
+const PUBLIC_OPERATIONS = ROUTES.filter(([, , needsToken]) => !needsToken).map(([method, path]) => `${method} ${path}`);
+
+function operations(document: OpenApiDocument): [method: string, path: string, operation: Operation][] {
+  return Object.entries(document.paths).flatMap(([path, byMethod]) =>
+    Object.entries(byMethod).map(([method, operation]): [string, string, Operation] => [method, path, operation]),
+  );
+}
+
+describe('OpenAPI (e2e)', () => {
+  let app: NestFastifyApplication;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    document = (await api(app).get('/docs-json').expect(200)).body as OpenApiDocument;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('should serve Swagger UI as HTML at /docs', async () => {
+    const response = await api(app).get('/docs').expect(200);
+
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.text).toMatch(/swagger/i);
+  });
+
+  it('should serve an OpenAPI 3 document at /docs-json', () => {
+    expect(document.openapi).toMatch(/^3\./);
+  });
+
+  it.each(ROUTES)('should document %s %s', (method, path) => {
+    expect(document.paths[path]?.[method]).toBeDefined();
+  });
+
+  it('should declare the bearer security scheme', () => {
+    expect(Object.values(document.components.securitySchemes)).toContainEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
+  });
+
+  it('should mark every operation as needing the bearer token, except the public ones', () => {
+    const schemeNames = Object.keys(document.components.securitySchemes);
+    for (const [method, path, operation] of operations(document)) {
+      const isPublic = PUBLIC_OPERATIONS.includes(`${method} ${path}`);
+      expect({ operation: `${method} ${path}`, security: operation.security }).toEqual({
+        operation: `${method} ${path}`,
+        security: isPublic ? undefined : [{ [schemeNames[0]]: [] }],
+      });
+    }
+  });
+
+  it('should tell the truth about security: every secured operation answers 401 without a token, no public one does', async () => {
+    for (const [method, path, operation] of operations(document)) {
+      const url = path.replace('{id}', randomUUID());
+      const response = await api(app)[method as 'get' | 'post' | 'patch' | 'delete'](url).send({});
+      const name = `${method.toUpperCase()} ${path}`;
+      if (operation.security) {
+        expect({ name, status: response.status }).toEqual({ name, status: 401 });
+        expectProblem(response, 401);
+      } else {
+        expect({ name, unauthorized: response.status === 401 }).toEqual({ name, unauthorized: false });
+      }
+    }
+  });
+
+  it.each([
+    ['post', '/api/v1/auth/register', ['email', 'password', 'displayName'], ['email', 'password']],
+    ['post', '/api/v1/auth/login', ['email', 'password'], ['email', 'password']],
+    ['post', '/api/v1/auth/refresh', ['refreshToken'], ['refreshToken']],
+    ['patch', '/api/v1/users/me', ['displayName'], ['displayName']],
+    ['delete', '/api/v1/users/me', ['password'], ['password']],
+    ['patch', '/api/v1/users/{id}', ['displayName', 'roles', 'disabled'], []],
+  ])('should describe the request body of %s %s with its properties', (method, path, properties, required) => {
+    const ref = document.paths[path][method].requestBody?.content['application/json'].schema.$ref;
+    expect(ref).toMatch(/^#\/components\/schemas\//);
+    const schema = document.components.schemas[(ref as string).split('/').pop() as string];
+
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual([...properties].sort());
+    expect([...(schema.required ?? [])].sort()).toEqual([...required].sort());
+  });
+
+  it('should never mention a password hash', () => {
+    expect(JSON.stringify(document)).not.toMatch(/passwordHash|password_hash/);
+  });
+});
+
+describe('OpenAPI in production (e2e)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      env: { NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'Pr0d-grade-k3y-encrypti0n-value-4f3e2d1c0b9a8' },
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each(['/docs', '/docs-json', '/docs-yaml'])('should not serve %s (404 problem)', async (path) => {
+    expectProblem(await api(app).get(path), 404);
+  });
+
+  it.each([
+    ['without KEY_ENCRYPTION_SECRET', ''],
+    ['with a short KEY_ENCRYPTION_SECRET', 'short-but-not-empty'],
+    ['with a placeholder KEY_ENCRYPTION_SECRET', 'change-me-change-me-change-me-change-me'],
+  ])('should refuse to start %s', async (_name, secret) => {
+    await expect(createTestApp({ env: { NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret } })).rejects.toThrow(
+      /KEY_ENCRYPTION_SECRET/,
+    );
+  });
+
+  it('should still serve the API', async () => {
+    await api(app).get('/health').expect(200);
+    await api(app).get('/.well-known/jwks.json').expect(200);
+  });
+});
