@@ -16,7 +16,14 @@ if (!existsSync(output)) {
 }
 
 new PluginMetadataGenerator().generate({
-  visitors: [new ReadonlyVisitor({ introspectComments: true, classValidatorShim: true, pathToSource: src })],
+  visitors: [
+    new ReadonlyVisitor({
+      introspectComments: true,
+      classValidatorShim: true,
+      dtoFileNameSuffix: ['.dto.ts', '.entity.ts', '.query.ts'],
+      pathToSource: src,
+    }),
+  ],
   outputDir: src,
   filename: 'metadata.ts',
   watch: false,

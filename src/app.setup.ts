@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from './config/app-config';
@@ -12,6 +12,12 @@ export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID(), return503OnClosing: true });
 }
 
+/**
+ * Nest's own body parsers would also accept form-encoded bodies, which a cross-site HTML form can send without a
+ * CORS preflight. Left to Fastify, only JSON is parsed and anything else is a 415.
+ */
+export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
+
 /** Everything main.ts and the e2e tests set up alike, so tests exercise the app as it is served. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get(AppConfig);
@@ -22,6 +28,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     ],
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
   registerSecurityHeaders(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);

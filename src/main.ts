@@ -2,14 +2,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp, createHttpAdapter } from './app.setup';
+import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
 
 async function bootstrap(): Promise<void> {
   // Validate before Nest starts, so a bad variable is reported by name and nothing else.
   loadConfig(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), APP_OPTIONS);
   await configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);

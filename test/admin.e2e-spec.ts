@@ -205,8 +205,10 @@ describe('Admin: /api/v1/users (e2e)', () => {
       expect(response.body).toEqual(user);
     });
 
-    it('should reject an id that is not a UUID with 400', async () => {
-      expectProblem(await api(app).get('/api/v1/users/not-a-uuid').set(asAdmin()), 400);
+    it('should reject an id that is not a UUID with 400 naming the field', async () => {
+      const response = await api(app).get('/api/v1/users/not-a-uuid').set(asAdmin());
+
+      expect(expectProblem(response, 400).errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
       expectProblem(await api(app).get('/api/v1/users/1%20OR%201=1').set(asAdmin()), 400);
     });
 

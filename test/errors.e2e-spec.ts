@@ -63,13 +63,24 @@ describe('Errors and HTTP hygiene (e2e)', () => {
       expectFieldErrors(await postJson('/api/v1/auth/register', raw), ['pad']);
     });
 
-    it('should not read a text/plain body as JSON', async () => {
+    it('should answer a text/plain body with 415, so a cross-site form cannot post JSON-looking text', async () => {
       const response = await api(app)
         .post('/api/v1/auth/login')
         .set('Content-Type', 'text/plain')
         .send(JSON.stringify({ email: 'a@example.test', password: 'correct horse battery staple' }));
 
-      expectProblem(response, 400);
+      expect(expectProblem(response, 415).detail).toBe('The request body must be application/json.');
+    });
+
+    it('should answer a form-encoded body with 415 and create nothing', async () => {
+      const email = 'form-post@example.test';
+      const response = await api(app)
+        .post('/api/v1/auth/register')
+        .type('form')
+        .send({ email, password: 'correct horse battery staple' });
+
+      expectProblem(response, 415);
+      await api(app).post('/api/v1/auth/login').send({ email, password: 'correct horse battery staple' }).expect(401);
     });
   });
 
@@ -83,7 +94,7 @@ describe('Errors and HTTP hygiene (e2e)', () => {
     ])('should answer %s %s with a 404 problem', async (method, path) => {
       const response = await api(app)[method.toLowerCase() as 'get' | 'post' | 'put'](path);
 
-      expectProblem(response, 404);
+      expect(expectProblem(response, 404).detail).toBe('No route matches this method and path.');
     });
 
     it('should reject an unknown query parameter on GET /users/me with 400 naming it', async () => {

@@ -5,6 +5,8 @@ import { api, expectProblem } from './utils/http';
 
 interface Operation {
   security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required: boolean }[];
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
 }
 
@@ -114,6 +116,38 @@ describe('OpenAPI (e2e)', () => {
 
     expect(Object.keys(schema.properties ?? {}).sort()).toEqual([...properties].sort());
     expect([...(schema.required ?? [])].sort()).toEqual([...required].sort());
+  });
+
+  it.each([
+    ['post', '/api/v1/auth/register', '201', 'UserResponseDto'],
+    ['post', '/api/v1/auth/login', '200', 'TokenResponseDto'],
+    ['post', '/api/v1/auth/refresh', '200', 'TokenResponseDto'],
+    ['post', '/api/v1/auth/logout', '204', null],
+    ['get', '/api/v1/users/me', '200', 'UserResponseDto'],
+    ['patch', '/api/v1/users/me', '200', 'UserResponseDto'],
+    ['delete', '/api/v1/users/me', '204', null],
+    ['get', '/api/v1/users', '200', 'UserPageDto'],
+    ['get', '/api/v1/users/{id}', '200', 'UserResponseDto'],
+    ['patch', '/api/v1/users/{id}', '200', 'UserResponseDto'],
+    ['delete', '/api/v1/users/{id}', '204', null],
+    ['get', '/.well-known/jwks.json', '200', 'JwksDto'],
+    ['get', '/health', '200', 'HealthDto'],
+  ])('should document the success answer of %s %s: %s %s', (method, path, status, schemaName) => {
+    const response = document.paths[path][method].responses[status];
+
+    expect(response).toBeDefined();
+    const ref = response.content?.['application/json'].schema.$ref;
+    expect(ref).toBe(schemaName === null ? undefined : `#/components/schemas/${schemaName}`);
+  });
+
+  it('should document page, limit and search of GET /users as optional query parameters', () => {
+    const parameters = document.paths['/api/v1/users'].get.parameters ?? [];
+
+    expect(parameters.map(({ name, in: location, required }) => ({ name, location, required }))).toEqual([
+      { name: 'page', location: 'query', required: false },
+      { name: 'limit', location: 'query', required: false },
+      { name: 'search', location: 'query', required: false },
+    ]);
   });
 
   it('should never mention a password hash', () => {

@@ -1,5 +1,11 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { ProblemDto } from '../common/problem.dto';
@@ -24,6 +30,7 @@ export class AuthController {
   @Post('register')
   @Public()
   @ApiProblems(400, 409)
+  @ApiCreatedResponse({ type: UserResponseDto })
   register(@Body() details: RegisterDto): Promise<UserResponseDto> {
     return this.auth.register(details);
   }
@@ -38,6 +45,7 @@ export class AuthController {
     description: 'The email or password is wrong, or the account is disabled.',
     type: ProblemDto,
   })
+  @ApiOkResponse({ type: TokenResponseDto })
   login(@Body() credentials: LoginDto, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
     return this.auth.login(credentials, clientInfo(request));
   }
@@ -52,6 +60,7 @@ export class AuthController {
     description: 'The refresh token is unknown, expired, retired or revoked.',
     type: ProblemDto,
   })
+  @ApiOkResponse({ type: TokenResponseDto })
   refresh(@Body() body: RefreshDto): Promise<TokenResponseDto> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -60,6 +69,7 @@ export class AuthController {
   @Post('logout')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The session has ended.' })
   logout(@CurrentUser() caller: AuthUser): Promise<void> {
     return this.auth.logout(caller.sessionId);
   }

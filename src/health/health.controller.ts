@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { HealthDto } from './health.dto';
@@ -14,6 +14,7 @@ export class HealthController {
   @Get()
   @Public()
   @ApiResponse({ status: 503, description: 'The database does not answer.', type: HealthDto })
+  @ApiOkResponse({ type: HealthDto })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
     const report = await this.health.check();
     void reply

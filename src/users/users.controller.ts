@@ -10,9 +10,10 @@ import {
   Patch,
   Query,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role } from '../common/role';
 import { ApiProblems } from '../common/http/api-problems.decorator';
+import { ValidationProblemException } from '../common/http/validation-problem.exception';
 import { Auth } from '../auth/decorators/auth.decorator';
 import type { AuthUser } from '../auth/decorators/auth-user';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -24,7 +25,9 @@ import { UserPageDto } from './dto/user-page.dto';
 import { UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
 
-const uuid = new ParseUUIDPipe();
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () => new ValidationProblemException([{ field: 'id', message: 'id must be a UUID' }]),
+});
 
 @ApiTags('users')
 @Controller('users')
@@ -34,6 +37,7 @@ export class UsersController {
   /** The caller's own account. */
   @Get('me')
   @Auth()
+  @ApiOkResponse({ type: UserResponseDto })
   getMe(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
     return this.users.getProfile(caller.id);
   }
@@ -42,6 +46,7 @@ export class UsersController {
   @Patch('me')
   @Auth()
   @ApiProblems(400)
+  @ApiOkResponse({ type: UserResponseDto })
   updateMe(@CurrentUser() caller: AuthUser, @Body() changes: UpdateMeDto): Promise<UserResponseDto> {
     return this.users.updateProfile(caller.id, changes);
   }
@@ -51,6 +56,7 @@ export class UsersController {
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 403, 409)
+  @ApiNoContentResponse({ description: 'The account and every session of it are gone.' })
   deleteMe(@CurrentUser() caller: AuthUser, @Body() body: DeleteMeDto): Promise<void> {
     return this.users.deleteOwnAccount(caller.id, body.password);
   }
@@ -59,6 +65,7 @@ export class UsersController {
   @Get()
   @Auth(Role.Admin)
   @ApiProblems(400)
+  @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
     return this.users.list(query);
   }
@@ -67,6 +74,7 @@ export class UsersController {
   @Get(':id')
   @Auth(Role.Admin)
   @ApiProblems(400, 404)
+  @ApiOkResponse({ type: UserResponseDto })
   get(@Param('id', uuid) id: string): Promise<UserResponseDto> {
     return this.users.getUser(id);
   }
@@ -75,6 +83,7 @@ export class UsersController {
   @Patch(':id')
   @Auth(Role.Admin)
   @ApiProblems(400, 404, 409)
+  @ApiOkResponse({ type: UserResponseDto })
   update(@Param('id', uuid) id: string, @Body() changes: AdminUpdateUserDto): Promise<UserResponseDto> {
     return this.users.updateUser(id, changes);
   }
@@ -84,6 +93,7 @@ export class UsersController {
   @Auth(Role.Admin)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 404, 409)
+  @ApiNoContentResponse({ description: 'The user and every session of theirs are gone.' })
   delete(@Param('id', uuid) id: string): Promise<void> {
     return this.users.deleteUser(id);
   }

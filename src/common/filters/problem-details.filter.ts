@@ -1,4 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from '../problem';
 import { TooManyRequestsException } from '../http/too-many-requests.exception';
@@ -47,6 +55,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof ValidationProblemException) {
       return problem(HttpStatus.BAD_REQUEST, error.message, error.errors);
+    }
+    if (error instanceof NotFoundException && !request.routeOptions?.url) {
+      // Nest's own wording would echo the path back; an unknown route gets a fixed sentence.
+      return problem(HttpStatus.NOT_FOUND, 'No route matches this method and path.');
     }
     if (error instanceof HttpException) {
       return problem(error.getStatus(), detailOf(error));

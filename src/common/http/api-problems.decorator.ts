@@ -8,6 +8,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Nothing has this id.',
   409: 'The change conflicts with the current state.',
   413: 'The body is larger than 100 KiB.',
+  415: 'The body is not JSON.',
   429: 'Too many attempts; retry after the `Retry-After` seconds.',
 };
 

@@ -1,9 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { toInteger, trim } from '../../common/http/transforms';
 
 export class ListUsersQuery {
   /** Page number, from 1. */
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(toInteger)
   @Min(1)
@@ -11,6 +13,7 @@ export class ListUsersQuery {
   page: number = 1;
 
   /** Items per page, 1 to 100. */
+  @ApiPropertyOptional()
   @IsOptional()
   @Transform(toInteger)
   @Min(1)
