@@ -1,4 +1,5 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -6,20 +7,22 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/http/api-problems.decorator';
+import { Client } from '../common/http/client-info';
+import type { ClientInfo } from '../common/http/client-info';
 import { ProblemDto } from '../common/problem.dto';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { AuthService } from './auth.service';
-import { clientInfo } from './client-info';
 import { Auth } from './decorators/auth.decorator';
 import type { AuthUser } from './decorators/auth-user';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { LoginDto } from './dto/login.dto';
+import { ChangePasswordDto } from './dto/change-password.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { toVerifyResponse, VerifyResponseDto } from './dto/verify-response.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -46,8 +49,8 @@ export class AuthController {
     type: ProblemDto,
   })
   @ApiOkResponse({ type: TokenResponseDto })
-  login(@Body() credentials: LoginDto, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.auth.login(credentials, clientInfo(request));
+  login(@Body() credentials: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+    return this.auth.login(credentials, client);
   }
 
   /** Exchanges a refresh token for new tokens; the one presented stops working. */
@@ -61,16 +64,59 @@ export class AuthController {
     type: ProblemDto,
   })
   @ApiOkResponse({ type: TokenResponseDto })
-  refresh(@Body() body: RefreshDto): Promise<TokenResponseDto> {
-    return this.auth.refresh(body.refreshToken);
+  refresh(@Body() body: RefreshDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+    return this.auth.refresh(body.refreshToken, client);
   }
 
-  /** Ends the caller's session: its refresh token stops working. */
+  /** Ends the caller's session: its refresh token and every access token issued in it stop working at once. */
   @Post('logout')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The session has ended.' })
-  logout(@CurrentUser() caller: AuthUser): Promise<void> {
-    return this.auth.logout(caller.sessionId);
+  logout(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<void> {
+    return this.auth.logout(caller, client);
+  }
+
+  /** Ends every session of the caller, on every device. */
+  @Post('logout-all')
+  @Auth()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Every session of the user has ended.' })
+  logoutAll(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<void> {
+    return this.auth.logoutAll(caller, client);
+  }
+
+  /** Changes the password after checking the current one; every session ends, a fresh login works. */
+  @Post('password')
+  @Auth()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The password is changed and every session has ended.' })
+  @ApiProblems(400, 403)
+  changePassword(
+    @CurrentUser() caller: AuthUser,
+    @Body() change: ChangePasswordDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    return this.auth.changePassword(caller, change, client);
+  }
+
+  /**
+   * For gateways (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz) and other services: 200 with who the
+   * caller is when the token is good, 401 otherwise. Answers from the token and the revocation state alone.
+   */
+  @Get('verify')
+  @Auth()
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    type: VerifyResponseDto,
+    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id.',
+  })
+  verify(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
+    void reply.headers({
+      'X-Auth-User-Id': caller.id,
+      'X-Auth-Roles': caller.roles.join(','),
+      'X-Auth-Session-Id': caller.sessionId,
+    });
+    return toVerifyResponse(caller);
   }
 }

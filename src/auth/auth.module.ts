@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { UsersModule } from '../users/users.module';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -9,11 +10,18 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
+import { CleanupService } from './cleanup.service';
 import { JwksController } from './jwks.controller';
+import { KeysController } from './keys.controller';
+import { KeyRotationService } from './keys/key-rotation.service';
 import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './keys/key-ring.service';
 import { SigningKey } from './keys/signing-key.entity';
 import { SigningKeysRepository } from './keys/signing-keys.repository';
+import { Revocation } from './revocations/revocation.entity';
+import { RevocationsRepository } from './revocations/revocations.repository';
+import { RevocationsService } from './revocations/revocations.service';
+import { SessionsController } from './sessions.controller';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { SessionsRepository } from './sessions/sessions.repository';
@@ -23,19 +31,24 @@ import { AccessTokensService } from './tokens/access-tokens.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken]),
+    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation]),
+    AuditModule,
     PassportModule,
     UsersModule,
     PasswordsModule,
   ],
-  controllers: [AuthController, JwksController],
+  controllers: [AuthController, SessionsController, JwksController, KeysController],
   providers: [
     AuthService,
     AdminBootstrap,
     KeyRing,
+    KeyRotationService,
+    CleanupService,
     SigningKeysRepository,
     SessionsRepository,
     SessionsService,
+    RevocationsRepository,
+    RevocationsService,
     AccessTokensService,
     LoginThrottle,
     JwtStrategy,

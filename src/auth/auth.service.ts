@@ -1,14 +1,20 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { AuditEventType } from '../audit/audit-event-type';
+import { AuditService } from '../audit/audit.service';
+import type { ClientInfo } from '../common/http/client-info';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import type { AuthUser } from './decorators/auth-user';
+import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
+import { SessionResponseDto } from './dto/session-response.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
-import { ClientInfo, INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';
+import { INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';
 import { LoginThrottle, ThrottleKey } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
@@ -22,6 +28,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokensService,
     private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
   ) {}
 
   async register(details: RegisterDto): Promise<UserResponseDto> {
@@ -50,15 +57,22 @@ export class AuthService {
       : await this.passwords.verifyAgainstNothing(credentials.password);
     if (!user || !passwordMatches || user.disabled) {
       this.throttle.recordFailure(throttleKeys);
+      await this.audit.record(AuditEventType.LoginFailed, {
+        userId: user?.id,
+        client,
+        details: { email: credentials.email },
+      });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     this.throttle.recordSuccess(throttleKeys[0]);
     await this.upgradePasswordHash(user, credentials.password);
-    return this.tokensFor(user, await this.sessions.start(user.id, client));
+    const issued = await this.sessions.start(user.id, client);
+    await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
+    return this.tokensFor(user, issued);
   }
 
-  async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const rotated = await this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {
+    const rotated = await this.sessions.rotate(refreshToken, client);
     const user = await this.users.findById(rotated.userId);
     if (!user || user.disabled) {
       await this.sessions.end(rotated.sessionId, 'disabled');
@@ -67,8 +81,38 @@ export class AuthService {
     return this.tokensFor(user, rotated);
   }
 
-  logout(sessionId: string): Promise<void> {
-    return this.sessions.end(sessionId, 'logout');
+  async logout(caller: AuthUser, client: ClientInfo): Promise<void> {
+    await this.sessions.end(caller.sessionId, 'logout');
+    await this.audit.record(AuditEventType.Logout, { userId: caller.id, sessionId: caller.sessionId, client });
+  }
+
+  async logoutAll(caller: AuthUser, client: ClientInfo): Promise<void> {
+    await this.sessions.endAllOfUser(caller.id, 'logout-all');
+    await this.audit.record(AuditEventType.LogoutAll, { userId: caller.id, sessionId: caller.sessionId, client });
+  }
+
+  /** Checks the current password (403 when wrong, nothing changes), stores the new one and ends every session. */
+  async changePassword(caller: AuthUser, change: ChangePasswordDto, client: ClientInfo): Promise<void> {
+    const user = await this.users.findById(caller.id);
+    if (!user || !(await this.passwords.verify(user.passwordHash, change.currentPassword))) {
+      throw new ForbiddenException('The current password is wrong.');
+    }
+    user.passwordHash = await this.passwords.hash(change.newPassword);
+    await this.users.save(user);
+    await this.sessions.endAllOfUser(user.id, 'password-changed');
+    await this.audit.record(AuditEventType.PasswordChanged, { userId: user.id, sessionId: caller.sessionId, client });
+  }
+
+  listSessions(caller: AuthUser): Promise<SessionResponseDto[]> {
+    return this.sessions.list(caller.id, caller.sessionId);
+  }
+
+  /** Ending the current session is a logout; ending another is recorded as a revoked session. */
+  async endSession(caller: AuthUser, sessionId: string, client: ClientInfo): Promise<void> {
+    const isCurrent = sessionId === caller.sessionId;
+    await this.sessions.endOwn(caller.id, sessionId, isCurrent ? 'logout' : 'revoked-by-user');
+    const type = isCurrent ? AuditEventType.Logout : AuditEventType.SessionRevoked;
+    await this.audit.record(type, { userId: caller.id, sessionId, client });
   }
 
   private tokensFor(user: User, issued: IssuedRefreshToken): TokenResponseDto {

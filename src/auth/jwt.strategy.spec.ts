@@ -1,18 +1,14 @@
 import { ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
 import { sign } from 'jsonwebtoken';
-import { Clock } from '../common/clock';
 import { Role } from '../common/role';
-import { AppConfig } from '../config/app-config';
-import { loadConfig } from '../config/load-config';
+import { FakeClock } from '../common/testing/fake-clock';
 import type { AuthUser } from './decorators/auth-user';
 import { INVALID_ACCESS_TOKEN, JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './keys/key-ring.service';
 import { generateKey } from './keys/key-material';
-import { SigningKey } from './keys/signing-key.entity';
-import { SigningKeysRepository } from './keys/signing-keys.repository';
+import { createKeyRingTestingModule } from './keys/testing/key-ring-testing-module';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 const ISSUER = 'https://auth.example.org';
@@ -23,32 +19,6 @@ const SUBJECT = {
   sessionId: 'a1e2c3d4-0000-4000-8000-000000000002',
   roles: [Role.User],
 };
-
-class FakeClock {
-  seconds = Math.floor(Date.now() / 1000);
-
-  now(): Date {
-    return new Date(this.seconds * 1000);
-  }
-
-  nowSeconds(): number {
-    return this.seconds;
-  }
-}
-
-class InMemorySigningKeys {
-  rows: SigningKey[] = [];
-
-  findUsable(): Promise<SigningKey[]> {
-    return Promise.resolve([...this.rows].reverse());
-  }
-
-  insert(key: Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey'>): Promise<SigningKey> {
-    const row: SigningKey = { ...key, createdAt: new Date(), retiredAt: null, revokedAt: null };
-    this.rows.push(row);
-    return Promise.resolve(row);
-  }
-}
 
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -85,33 +55,19 @@ describe('JwtStrategy', () => {
 
   beforeAll(async () => {
     clock = new FakeClock();
-    const moduleRef = await Test.createTestingModule({
-      providers: [
-        JwtStrategy,
-        AccessTokensService,
-        KeyRing,
-        {
-          provide: AppConfig,
-          useValue: loadConfig({
-            KEY_ENCRYPTION_SECRET: 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E',
-            JWT_ALGORITHM: 'ES256',
-            JWT_ISSUER: ISSUER,
-            JWT_AUDIENCE: AUDIENCE,
-          }),
-        },
-        { provide: Clock, useValue: clock },
-        { provide: SigningKeysRepository, useValue: new InMemorySigningKeys() },
-      ],
-    }).compile();
+    const moduleRef = await createKeyRingTestingModule({
+      providers: [JwtStrategy, AccessTokensService],
+      env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
+      clock,
+    });
     ring = moduleRef.get(KeyRing);
-    await ring.onModuleInit();
     strategy = moduleRef.get(JwtStrategy);
     tokens = moduleRef.get(AccessTokensService);
     guard = new JwtAuthGuard(new Reflector());
   });
 
   beforeEach(() => {
-    clock.seconds = Math.floor(Date.now() / 1000);
+    clock.set(new Date());
   });
 
   describe('validate', () => {
@@ -169,7 +125,7 @@ describe('JwtStrategy', () => {
         sessionId: SUBJECT.sessionId,
         tokenId: expect.any(String),
         roles: [Role.User],
-        expiresAt: clock.seconds + TTL_SECONDS,
+        expiresAt: clock.nowSeconds() + TTL_SECONDS,
       });
     });
 
@@ -195,15 +151,15 @@ describe('JwtStrategy', () => {
     });
 
     it('should reject an expired token', async () => {
-      clock.seconds -= TTL_SECONDS + 60;
+      clock.advanceSeconds(-(TTL_SECONDS + 60));
 
       await expect(authenticate(tokens.issue(SUBJECT))).rejects.toThrow(INVALID_ACCESS_TOKEN);
     });
 
     it('should accept a token up to the clock tolerance ahead and reject one further ahead', async () => {
-      clock.seconds += 1;
+      clock.advanceSeconds(1);
       const slightlyAhead = tokens.issue(SUBJECT);
-      clock.seconds += 9;
+      clock.advanceSeconds(9);
       const farAhead = tokens.issue(SUBJECT);
 
       await expect(authenticate(slightlyAhead)).resolves.toMatchObject({ user: { id: SUBJECT.userId } });

@@ -1,35 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config';
 import type { AuthUser } from './decorators/auth-user';
 import { KeyRing } from './keys/key-ring.service';
+import { RevocationsService } from './revocations/revocations.service';
 import { hasRequiredClaims, kidFromAcceptableHeader } from './tokens/access-token-claims';
 
 class UnacceptableTokenError extends Error {}
 
 /**
  * Verifies the Bearer access token: header checked first, key found by `kid` in the ring only,
- * the configured algorithm pinned, `iss`, `aud`, `exp` and `nbf` verified, every claim required.
+ * the configured algorithm pinned, `iss`, `aud`, `exp` and `nbf` verified, every claim required, and the session
+ * and user not revoked (answered from memory).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   private readonly maxLifetimeSeconds: number;
 
-  constructor(config: AppConfig, keyRing: KeyRing) {
+  constructor(
+    config: AppConfig,
+    keyRing: KeyRing,
+    private readonly revocations: RevocationsService,
+  ) {
     const { algorithm, issuer, audience, clockToleranceSeconds, accessTokenTtlSeconds } = config.jwt;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: Error | null, key?: string) => void) => {
-        const kid = kidFromAcceptableHeader(rawToken, algorithm);
-        const key = kid === null ? undefined : keyRing.verificationKey(kid);
-        if (key) {
-          // @types/passport-jwt predates KeyObject; jsonwebtoken takes one, and a parsed key is what keeps verification fast.
-          done(null, key as unknown as string);
-        } else {
-          done(new UnacceptableTokenError());
-        }
-      },
+      secretOrKeyProvider: keyProvider(keyRing, algorithm),
       algorithms: [algorithm],
       issuer,
       audience,
@@ -39,7 +37,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   }
 
   validate(payload: unknown): AuthUser | false {
-    if (!hasRequiredClaims(payload, this.maxLifetimeSeconds)) {
+    if (!hasRequiredClaims(payload, this.maxLifetimeSeconds) || this.revocations.isRevoked(payload)) {
       return false;
     }
     return {
@@ -50,4 +48,25 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       expiresAt: payload.exp,
     };
   }
+}
+
+type KeyCallback = (error: Error | null, key?: string) => void;
+
+/** Finds the verification key for a token: its header is checked first, and only keys of the ring are candidates. */
+function keyProvider(keyRing: KeyRing, algorithm: string) {
+  return (_request: unknown, rawToken: string, done: KeyCallback): void => {
+    const kid = kidFromAcceptableHeader(rawToken, algorithm);
+    if (kid === null) {
+      return done(new UnacceptableTokenError());
+    }
+    // @types/passport-jwt predates KeyObject; jsonwebtoken takes one, and a parsed key is what keeps verification fast.
+    const accept = (key: KeyObject | undefined) =>
+      key ? done(null, key as unknown as string) : done(new UnacceptableTokenError());
+    const known = keyRing.verificationKey(kid);
+    if (known) {
+      return accept(known);
+    }
+    // Perhaps a key another instance has just made: the ring reads its table again, at most every few seconds.
+    keyRing.findVerificationKey(kid).then(accept, () => done(new UnacceptableTokenError()));
+  };
 }

@@ -22,6 +22,8 @@ export class AppConfig {
     idleTtlSeconds: number;
   };
   keyEncryptionSecret: string | null;
+  /** Rotate the signing key automatically when the active one is this old; null: only on demand. */
+  keyRotationIntervalSeconds: number | null;
   /** Where development keeps a generated key-encryption secret when none is configured. */
   dataDir: string;
   admin: { email: string; password: string } | null;

@@ -44,6 +44,9 @@ export function loadConfig(env: Env): AppConfig {
       idleTtlSeconds: read('REFRESH_TOKEN_IDLE_TTL', '7d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
     },
     keyEncryptionSecret: read('KEY_ENCRYPTION_SECRET', '', (value) => value || null),
+    keyRotationIntervalSeconds: read('KEY_ROTATION_INTERVAL', 'off', (value) =>
+      value.trim().toLowerCase() === 'off' ? null : parseDurationWithin(value, 60, 400 * 86400),
+    ),
     dataDir: read('DATA_DIR', 'data', nonEmpty),
     admin: null,
     rateLimitEnabled: read('RATE_LIMIT_ENABLED', 'true', parseBoolean),

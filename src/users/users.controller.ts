@@ -1,19 +1,10 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role } from '../common/role';
 import { ApiProblems } from '../common/http/api-problems.decorator';
-import { ValidationProblemException } from '../common/http/validation-problem.exception';
+import { Client } from '../common/http/client-info';
+import type { ClientInfo } from '../common/http/client-info';
+import { UUID_PARAM } from '../common/http/uuid-param';
 import { Auth } from '../auth/decorators/auth.decorator';
 import type { AuthUser } from '../auth/decorators/auth-user';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -24,10 +15,6 @@ import { UpdateMeDto } from './dto/update-me.dto';
 import { UserPageDto } from './dto/user-page.dto';
 import { UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => new ValidationProblemException([{ field: 'id', message: 'id must be a UUID' }]),
-});
 
 @ApiTags('users')
 @Controller('users')
@@ -57,8 +44,8 @@ export class UsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 403, 409)
   @ApiNoContentResponse({ description: 'The account and every session of it are gone.' })
-  deleteMe(@CurrentUser() caller: AuthUser, @Body() body: DeleteMeDto): Promise<void> {
-    return this.users.deleteOwnAccount(caller.id, body.password);
+  deleteMe(@CurrentUser() caller: AuthUser, @Body() body: DeleteMeDto, @Client() client: ClientInfo): Promise<void> {
+    return this.users.deleteOwnAccount(caller.id, body.password, { actorId: caller.id, client });
   }
 
   /** Lists users, newest first, optionally filtered by a search string. */
@@ -75,7 +62,7 @@ export class UsersController {
   @Auth(Role.Admin)
   @ApiProblems(400, 404)
   @ApiOkResponse({ type: UserResponseDto })
-  get(@Param('id', uuid) id: string): Promise<UserResponseDto> {
+  get(@Param('id', UUID_PARAM) id: string): Promise<UserResponseDto> {
     return this.users.getUser(id);
   }
 
@@ -84,8 +71,13 @@ export class UsersController {
   @Auth(Role.Admin)
   @ApiProblems(400, 404, 409)
   @ApiOkResponse({ type: UserResponseDto })
-  update(@Param('id', uuid) id: string, @Body() changes: AdminUpdateUserDto): Promise<UserResponseDto> {
-    return this.users.updateUser(id, changes);
+  update(
+    @Param('id', UUID_PARAM) id: string,
+    @Body() changes: AdminUpdateUserDto,
+    @CurrentUser() caller: AuthUser,
+    @Client() client: ClientInfo,
+  ): Promise<UserResponseDto> {
+    return this.users.updateUser(id, changes, { actorId: caller.id, client });
   }
 
   /** Deletes a user and every session of theirs. */
@@ -94,7 +86,11 @@ export class UsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 404, 409)
   @ApiNoContentResponse({ description: 'The user and every session of theirs are gone.' })
-  delete(@Param('id', uuid) id: string): Promise<void> {
-    return this.users.deleteUser(id);
+  delete(
+    @Param('id', UUID_PARAM) id: string,
+    @CurrentUser() caller: AuthUser,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    return this.users.deleteUser(id, { actorId: caller.id, client });
   }
 }

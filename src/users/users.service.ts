@@ -1,5 +1,8 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AuditEventType } from '../audit/audit-event-type';
+import { AuditService } from '../audit/audit.service';
+import type { ClientInfo } from '../common/http/client-info';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
@@ -10,6 +13,12 @@ import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UserChangedEvent, UserEvent } from './user.events';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
+
+/** Who made a change, for the audit log. */
+export interface Actor {
+  actorId: string;
+  client: ClientInfo;
+}
 
 export interface NewUser {
   email: string;
@@ -24,6 +33,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordsService,
     private readonly events: EventEmitter2,
+    private readonly audit: AuditService,
   ) {}
 
   findByEmail(email: string): Promise<User | null> {
@@ -55,12 +65,12 @@ export class UsersService {
     return toUserResponse(await this.users.save(user));
   }
 
-  async deleteOwnAccount(id: string, password: string): Promise<void> {
+  async deleteOwnAccount(id: string, password: string, actor: Actor): Promise<void> {
     const user = await this.getById(id);
     if (!(await this.passwords.verify(user.passwordHash, password))) {
       throw new ForbiddenException('The password is wrong.');
     }
-    await this.remove(user);
+    await this.remove(user, actor);
   }
 
   async list(query: ListUsersQuery): Promise<UserPageDto> {
@@ -72,7 +82,7 @@ export class UsersService {
     return toUserResponse(await this.getById(id));
   }
 
-  async updateUser(id: string, changes: AdminUpdateUserDto): Promise<UserResponseDto> {
+  async updateUser(id: string, changes: AdminUpdateUserDto, actor: Actor): Promise<UserResponseDto> {
     const user = await this.getById(id);
     const rolesChanged = changes.roles !== undefined && !sameRoles(user.roles, changes.roles);
     const disabling = changes.disabled === true && !user.disabled;
@@ -85,21 +95,29 @@ export class UsersService {
     const saved = await this.users.save(user);
     if (rolesChanged) {
       await this.events.emitAsync(UserEvent.RolesChanged, new UserChangedEvent(user.id));
+      await this.audit.record(AuditEventType.RolesChanged, {
+        userId: user.id,
+        ...actor,
+        details: { roles: user.roles },
+      });
     }
     if (disabling) {
       await this.events.emitAsync(UserEvent.Disabled, new UserChangedEvent(user.id));
+      await this.audit.record(AuditEventType.UserDisabled, { userId: user.id, ...actor });
     }
     return toUserResponse(saved);
   }
 
-  async deleteUser(id: string): Promise<void> {
-    await this.remove(await this.getById(id));
+  async deleteUser(id: string, actor: Actor): Promise<void> {
+    await this.remove(await this.getById(id), actor);
   }
 
-  private async remove(user: User): Promise<void> {
+  /** Sessions end (and their tokens are revoked) before the row goes, so no token outlives its user. */
+  private async remove(user: User, actor: Actor): Promise<void> {
     await this.assertNotLastAdmin(user);
     await this.events.emitAsync(UserEvent.Deleted, new UserChangedEvent(user.id));
     await this.users.delete(user.id);
+    await this.audit.record(AuditEventType.UserDeleted, { userId: user.id, ...actor });
   }
 
   private async getById(id: string): Promise<User> {

@@ -5,28 +5,11 @@ import { loadConfig } from '../../config/load-config';
 import { KeyEncryption } from './key-encryption';
 import { KeyRing } from './key-ring.service';
 import { generateKey } from './key-material';
-import { SigningKey } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
+import { InMemorySigningKeys } from './testing/in-memory-signing-keys';
 
 const SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-/** The signing_keys table as an array, with the repository's ordering and filtering. */
-class InMemorySigningKeys {
-  rows: SigningKey[] = [];
-  private clock = Date.UTC(2026, 0, 1);
-
-  findUsable(): Promise<SigningKey[]> {
-    const usable = this.rows.filter((row) => row.revokedAt === null);
-    return Promise.resolve([...usable].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()));
-  }
-
-  insert(key: Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey'>): Promise<SigningKey> {
-    const row: SigningKey = { ...key, createdAt: new Date((this.clock += 1000)), retiredAt: null, revokedAt: null };
-    this.rows.push(row);
-    return Promise.resolve({ ...row });
-  }
-}
 
 async function startRing(keys: InMemorySigningKeys, env: Record<string, string> = {}): Promise<KeyRing> {
   const moduleRef = await Test.createTestingModule({
@@ -201,6 +184,7 @@ describe('KeyRing', () => {
       algorithm: 'HS256',
       publicKey: null,
       encryptedPrivateKey: new KeyEncryption(SECRET).encrypt(secret.privateBytes, 'hs-key'),
+      createdAt: new Date(),
     });
 
     const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });

@@ -1,15 +1,17 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { KeyObject, randomBytes } from 'node:crypto';
+import { Clock } from '../../common/clock';
 import { AppConfig, JwtAlgorithm } from '../../config/app-config';
 import { KeyEncryption } from './key-encryption';
 import { resolveKeyEncryptionSecret } from './key-encryption-secret';
 import { generateKey, importKey } from './key-material';
-import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKey } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 export interface RingKey {
   kid: string;
   algorithm: JwtAlgorithm;
+  createdAt: Date;
   signingKey: KeyObject;
   verificationKey: KeyObject;
 }
@@ -22,9 +24,12 @@ export interface PublicJwk {
   [member: string]: unknown;
 }
 
+/** An unknown `kid` may be a key another instance just made; the table is read again at most this often for it. */
+const UNKNOWN_KID_RELOAD_INTERVAL_MS = 2000;
+
 /**
- * The signing keys, held in memory as parsed key objects. One key signs; every key of the configured algorithm
- * verifies, found by `kid` only among these.
+ * The signing keys, held in memory as parsed key objects. The newest key that is not retired signs; every key of the
+ * configured algorithm that is neither revoked nor past its retirement window verifies, found by `kid` only among these.
  */
 @Injectable()
 export class KeyRing implements OnModuleInit {
@@ -33,18 +38,20 @@ export class KeyRing implements OnModuleInit {
   private keysById = new Map<string, RingKey>();
   private active: RingKey;
   private jwks: { keys: PublicJwk[] } = { keys: [] };
+  private pendingReload: Promise<void> | null = null;
+  private lastUnknownKidReload = 0;
 
   constructor(
     private readonly config: AppConfig,
     private readonly keys: SigningKeysRepository,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.encryption = new KeyEncryption(resolveKeyEncryptionSecret(this.config, this.logger));
-    await this.load();
+    await this.reload();
     if (!this.active) {
       await this.createKey();
-      await this.load();
     }
   }
 
@@ -52,9 +59,30 @@ export class KeyRing implements OnModuleInit {
     return this.active;
   }
 
+  get activeCreatedAt(): Date | undefined {
+    return this.active?.createdAt;
+  }
+
+  /** How long a key keeps verifying after it stops signing: every token it signed has expired by then. */
+  get retirementWindowMs(): number {
+    return (this.config.jwt.accessTokenTtlSeconds + this.config.jwt.clockToleranceSeconds) * 1000;
+  }
+
   /** The key that may verify a token with this `kid`, or undefined: never a key from anywhere else. */
   verificationKey(kid: string): KeyObject | undefined {
     return this.keysById.get(kid)?.verificationKey;
+  }
+
+  /** Like verificationKey, but first learns of keys another instance may have added since the last reload. */
+  async findVerificationKey(kid: string): Promise<KeyObject | undefined> {
+    const known = this.verificationKey(kid);
+    const now = Date.now();
+    if (known || now - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_INTERVAL_MS) {
+      return known;
+    }
+    this.lastUnknownKidReload = now;
+    await this.reload();
+    return this.verificationKey(kid);
   }
 
   /** The public JWK set; symmetric keys are never in it. */
@@ -62,27 +90,43 @@ export class KeyRing implements OnModuleInit {
     return this.jwks;
   }
 
-  private async load(): Promise<void> {
-    const algorithm = this.config.jwt.algorithm;
-    const stored = (await this.keys.findUsable()).filter((key) => key.algorithm === algorithm);
-    const ring = stored.map((key) => this.unseal(key));
-    this.keysById = new Map(ring.map((key) => [key.kid, key]));
-    const activeIndex = stored.findIndex((key) => key.retiredAt === null);
-    this.active = ring[activeIndex];
-    this.jwks = { keys: ring.filter((key) => key.algorithm !== 'HS256').map(toPublicJwk) };
-  }
-
-  private async createKey(): Promise<void> {
+  /** Makes a new key and stores it; the next reload makes it the active one. Returns its kid. */
+  async createKey(): Promise<string> {
     const algorithm = this.config.jwt.algorithm;
     const kid = randomBytes(16).toString('base64url');
     const generated = await generateKey(algorithm);
+    const createdAt = this.clock.now();
     await this.keys.insert({
       kid,
       algorithm,
       publicKey: generated.publicPem,
       encryptedPrivateKey: this.encryption.encrypt(generated.privateBytes, kid),
+      createdAt,
     });
+    await this.keys.retireOlderThan(createdAt, createdAt);
     this.logger.log(`Created signing key ${kid} (${algorithm})`);
+    await this.reload();
+    return kid;
+  }
+
+  /** Reads the ring again from the table; concurrent callers share one read. */
+  reload(): Promise<void> {
+    this.pendingReload ??= this.load().finally(() => (this.pendingReload = null));
+    return this.pendingReload;
+  }
+
+  private async load(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const stored = (await this.keys.findUsable()).filter(
+      (key) =>
+        key.algorithm === this.config.jwt.algorithm &&
+        (key.retiredAt === null || key.retiredAt.getTime() + this.retirementWindowMs > now),
+    );
+    // Keys already in memory are reused: reloading every few seconds parses only keys that are new.
+    const ring = stored.map((key) => this.keysById.get(key.kid) ?? this.unseal(key));
+    this.keysById = new Map(ring.map((key) => [key.kid, key]));
+    this.active = ring[stored.findIndex((key) => key.retiredAt === null)];
+    this.jwks = { keys: ring.filter((key) => key.algorithm !== 'HS256').map(toPublicJwk) };
   }
 
   private unseal(key: SigningKey): RingKey {
@@ -92,7 +136,12 @@ export class KeyRing implements OnModuleInit {
     } catch {
       throw new Error(`Cannot decrypt signing key ${key.kid}: KEY_ENCRYPTION_SECRET is not the one it was stored with`);
     }
-    return { kid: key.kid, algorithm: key.algorithm, ...importKey(key.algorithm, privateBytes) };
+    return {
+      kid: key.kid,
+      algorithm: key.algorithm,
+      createdAt: key.createdAt,
+      ...importKey(key.algorithm, privateBytes),
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { JwtAlgorithm } from '../../config/app-config';
 
 /** One key of the ring. The private half is stored only encrypted (AES-256-GCM under KEY_ENCRYPTION_SECRET). */
@@ -17,7 +17,8 @@ export class SigningKey {
   @Column({ type: 'text' })
   encryptedPrivateKey: string;
 
-  @CreateDateColumn()
+  /** Set by the app to the millisecond: the newest key that is not retired signs. */
+  @Column()
   createdAt: Date;
 
   /** When the key stopped signing; it keeps verifying until its tokens have expired. */

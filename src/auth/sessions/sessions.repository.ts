@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Brackets, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 
@@ -21,9 +21,7 @@ export class SessionsRepository {
     return this.refreshTokens.findOne({ where: { tokenHash }, relations: { session: true } });
   }
 
-  /**
-   * Retires the token only if nobody has yet; of any number of racing callers exactly one gets `true`.
-   */
+  /** Retires the token only if nobody has yet; of any number of racing callers exactly one gets `true`. */
   async retireToken(id: string, at: Date): Promise<boolean> {
     const result = await this.refreshTokens.update({ id, retiredAt: IsNull() }, { retiredAt: at });
     return result.affected === 1;
@@ -34,13 +32,50 @@ export class SessionsRepository {
     await this.sessions.update({ id: sessionId }, { lastUsedAt: usedAt, idleExpiresAt });
   }
 
-  /** Ends a session that is still running; returns false when it had already ended. */
-  async endSession(id: string, at: Date, reason: string): Promise<boolean> {
-    const result = await this.sessions.update({ id, endedAt: IsNull() }, { endedAt: at, endReason: reason });
-    return result.affected === 1;
+  /** The user's sessions that have neither ended nor expired, newest first. */
+  findLiveOfUser(userId: string, now: Date): Promise<Session[]> {
+    return this.sessions.find({
+      where: { userId, endedAt: IsNull(), idleExpiresAt: MoreThan(now), expiresAt: MoreThan(now) },
+      order: { createdAt: 'DESC' },
+    });
   }
 
-  async endSessionsOfUser(userId: string, at: Date, reason: string): Promise<void> {
-    await this.sessions.update({ userId, endedAt: IsNull() }, { endedAt: at, endReason: reason });
+  /** Ends the sessions that are still running; returns the ids it ended. */
+  async endSessions(ids: string[], at: Date, reason: string): Promise<string[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    const running = await this.sessions.find({ select: { id: true }, where: { id: In(ids), endedAt: IsNull() } });
+    const runningIds = running.map((session) => session.id);
+    if (runningIds.length > 0) {
+      await this.sessions.update({ id: In(runningIds), endedAt: IsNull() }, { endedAt: at, endReason: reason });
+    }
+    return runningIds;
+  }
+
+  /** Every session of the user that has not ended, whether or not it has expired. */
+  async findUnendedIdsOfUser(userId: string): Promise<string[]> {
+    const sessions = await this.sessions.find({ select: { id: true }, where: { userId, endedAt: IsNull() } });
+    return sessions.map((session) => session.id);
+  }
+
+  /**
+   * Deletes sessions (and, by cascade, their refresh tokens) that can never be used again: expired ones, and
+   * ended ones once `endedBefore` has passed (their revocation entries outlive them).
+   */
+  async deleteFinished(now: Date, endedBefore: Date): Promise<number> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .where(
+        new Brackets((where) =>
+          where
+            .where('expires_at <= :now', { now })
+            .orWhere('idle_expires_at <= :now', { now })
+            .orWhere('ended_at <= :endedBefore', { endedBefore }),
+        ),
+      )
+      .execute();
+    return result.affected ?? 0;
   }
 }

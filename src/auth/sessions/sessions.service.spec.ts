@@ -2,6 +2,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHash } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { UserChangedEvent } from '../../users/user.events';
@@ -14,22 +15,6 @@ const DAY = 86400;
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
 const CLIENT = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', ip: '203.0.113.7' };
 const STARTED_AT = new Date('2026-03-01T12:00:00Z');
-
-class FakeClock {
-  private ms = STARTED_AT.getTime();
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-
-  nowSeconds(): number {
-    return Math.floor(this.ms / 1000);
-  }
-
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
 
 /** The sessions and refresh_tokens tables as arrays, with the repository's conditional updates. */
 class InMemorySessions {
@@ -104,7 +89,7 @@ describe('SessionsService', () => {
 
   beforeEach(async () => {
     repository = new InMemorySessions();
-    clock = new FakeClock();
+    clock = new FakeClock(STARTED_AT);
     const moduleRef = await Test.createTestingModule({
       providers: [
         SessionsService,
@@ -175,7 +160,7 @@ describe('SessionsService', () => {
   describe('rotate', () => {
     it('should exchange a token for a new one in the same session', async () => {
       const started = await service.start(USER_ID, CLIENT);
-      clock.advance(60);
+      clock.advanceSeconds(60);
 
       const rotated = await service.rotate(started.refreshToken);
 
@@ -219,7 +204,7 @@ describe('SessionsService', () => {
     it('should end the whole session when a retired token is presented again', async () => {
       const started = await service.start(USER_ID, CLIENT);
       const rotated = await service.rotate(started.refreshToken);
-      clock.advance(30);
+      clock.advanceSeconds(30);
 
       await expect(service.rotate(started.refreshToken)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
@@ -261,14 +246,14 @@ describe('SessionsService', () => {
 
     it('should accept a token just before the idle limit', async () => {
       const started = await service.start(USER_ID, CLIENT);
-      clock.advance(7 * DAY - 1);
+      clock.advanceSeconds(7 * DAY - 1);
 
       await expect(service.rotate(started.refreshToken)).resolves.toMatchObject({ sessionId: started.sessionId });
     });
 
     it('should reject a token once the session has been idle for REFRESH_TOKEN_IDLE_TTL', async () => {
       const started = await service.start(USER_ID, CLIENT);
-      clock.advance(7 * DAY);
+      clock.advanceSeconds(7 * DAY);
 
       await expect(service.rotate(started.refreshToken)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
@@ -279,10 +264,10 @@ describe('SessionsService', () => {
       const started = await service.start(USER_ID, CLIENT);
       let token = started.refreshToken;
       for (let day = 6; day < 30; day += 6) {
-        clock.advance(6 * DAY);
+        clock.advanceSeconds(6 * DAY);
         token = (await service.rotate(token)).refreshToken;
       }
-      clock.advance(6 * DAY);
+      clock.advanceSeconds(6 * DAY);
 
       await expect(service.rotate(token)).rejects.toThrow(new UnauthorizedException(INVALID_REFRESH_TOKEN));
     });
@@ -290,7 +275,7 @@ describe('SessionsService', () => {
     it('should reject a token past the absolute limit even when the stored idle limit is later', async () => {
       const started = await service.start(USER_ID, CLIENT);
       repository.session(started.sessionId).idleExpiresAt = new Date(STARTED_AT.getTime() + 90 * DAY * 1000);
-      clock.advance(30 * DAY);
+      clock.advanceSeconds(30 * DAY);
 
       await expect(service.rotate(started.refreshToken)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
@@ -303,7 +288,7 @@ describe('SessionsService', () => {
       let token = started.refreshToken;
       // Refresh on days 6, 12, 18, 24 and 29 of a 30-day session with a 7-day idle limit.
       for (const days of [6, 6, 6, 6, 5]) {
-        clock.advance(days * DAY);
+        clock.advanceSeconds(days * DAY);
         const rotated = await service.rotate(token);
         expiresIn.push(rotated.refreshExpiresIn);
         token = rotated.refreshToken;
@@ -320,7 +305,7 @@ describe('SessionsService', () => {
     it('should end one session at the clock time with the reason', async () => {
       const first = await service.start(USER_ID, CLIENT);
       const second = await service.start(USER_ID, CLIENT);
-      clock.advance(10);
+      clock.advanceSeconds(10);
 
       await service.end(first.sessionId, 'logout');
 

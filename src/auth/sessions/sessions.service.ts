@@ -1,17 +1,17 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
+import { AuditEventType } from '../../audit/audit-event-type';
+import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
+import type { ClientInfo } from '../../common/http/client-info';
 import { AppConfig } from '../../config/app-config';
 import { UserChangedEvent, UserEvent } from '../../users/user.events';
+import { SessionResponseDto, toSessionResponse } from '../dto/session-response.dto';
+import { RevocationsService } from '../revocations/revocations.service';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token-value';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
-
-export interface ClientInfo {
-  userAgent: string | null;
-  ip: string | null;
-}
 
 export interface IssuedRefreshToken {
   sessionId: string;
@@ -23,11 +23,16 @@ export interface IssuedRefreshToken {
 
 export const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, expired or revoked.';
 
-/** Sessions and their refresh-token families: start on login, rotate on refresh, end on logout. */
+/**
+ * Sessions and their refresh-token families: start on login, rotate on refresh, end on logout. Ending a session
+ * also revokes its access tokens, at once.
+ */
 @Injectable()
 export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly revocations: RevocationsService,
+    private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -43,7 +48,7 @@ export class SessionsService {
       expiresAt: this.after(now, this.config.refreshToken.ttlSeconds),
       endedAt: null,
       endReason: null,
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      userAgent: client.userAgent,
       ip: client.ip,
     };
     const refreshToken = newRefreshToken();
@@ -60,7 +65,7 @@ export class SessionsService {
    * Exchanges a refresh token for its successor. A token that was already exchanged is a replay:
    * the whole session ends. Every failure is the same 401.
    */
-  async rotate(presented: string): Promise<IssuedRefreshToken> {
+  async rotate(presented: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const stored = looksLikeRefreshToken(presented)
       ? await this.sessions.findTokenWithSession(hashRefreshToken(presented))
       : null;
@@ -70,7 +75,12 @@ export class SessionsService {
       throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
     }
     if (stored.retiredAt !== null || !(await this.sessions.retireToken(stored.id, now))) {
-      await this.sessions.endSession(session.id, now, 'refresh-reuse');
+      await this.endSessions([session.id], 'refresh-reuse');
+      await this.audit.record(AuditEventType.RefreshReuseDetected, {
+        userId: session.userId,
+        sessionId: session.id,
+        client,
+      });
       throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
     }
     const idleExpiresAt = new Date(
@@ -86,12 +96,35 @@ export class SessionsService {
     };
   }
 
-  async end(sessionId: string, reason: string): Promise<void> {
-    await this.sessions.endSession(sessionId, this.clock.now(), reason);
+  async list(userId: string, currentSessionId: string): Promise<SessionResponseDto[]> {
+    const live = await this.sessions.findLiveOfUser(userId, this.clock.now());
+    return live.map((session) => toSessionResponse(session, currentSessionId));
   }
 
+  /** Ends one of the caller's live sessions; any other id, the caller's ended ones included, is a 404. */
+  async endOwn(userId: string, sessionId: string, reason: string): Promise<void> {
+    const live = await this.sessions.findLiveOfUser(userId, this.clock.now());
+    if (!live.some((session) => session.id === sessionId)) {
+      throw new NotFoundException('You have no live session with this id.');
+    }
+    await this.endSessions([sessionId], reason);
+  }
+
+  async end(sessionId: string, reason: string): Promise<void> {
+    await this.endSessions([sessionId], reason);
+  }
+
+  /** Ends every session of the user and revokes every access token the user holds now. */
   async endAllOfUser(userId: string, reason: string): Promise<void> {
-    await this.sessions.endSessionsOfUser(userId, this.clock.now(), reason);
+    await this.revocations.revokeUser(userId);
+    await this.endSessions(await this.sessions.findUnendedIdsOfUser(userId), reason);
+  }
+
+  /** Deletes sessions that can never be used again; their revocation entries are purged separately. */
+  purgeFinished(): Promise<number> {
+    const now = this.clock.now();
+    const revocationWindowMs = (this.config.jwt.accessTokenTtlSeconds + this.config.jwt.clockToleranceSeconds) * 1000;
+    return this.sessions.deleteFinished(now, new Date(now.getTime() - revocationWindowMs));
   }
 
   @OnEvent(UserEvent.RolesChanged, { promisify: true, suppressErrors: false })
@@ -107,6 +140,12 @@ export class SessionsService {
   @OnEvent(UserEvent.Deleted, { promisify: true, suppressErrors: false })
   onDeleted(event: UserChangedEvent): Promise<void> {
     return this.endAllOfUser(event.userId, 'user-deleted');
+  }
+
+  // The revocation is written before the session row changes: a crash in between leaves the tokens revoked.
+  private async endSessions(ids: string[], reason: string): Promise<void> {
+    await this.revocations.revokeSessions(ids);
+    await this.sessions.endSessions(ids, this.clock.now(), reason);
   }
 
   private isLive(session: Session, now: Date): boolean {

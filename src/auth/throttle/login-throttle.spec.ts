@@ -1,24 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock';
+import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { LoginThrottle, ThrottleKey } from './login-throttle';
-
-class FakeClock {
-  private ms = Date.UTC(2026, 2, 1, 12);
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-
-  nowSeconds(): number {
-    return Math.floor(this.ms / 1000);
-  }
-
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
 
 const ACCOUNT: ThrottleKey = { kind: 'account', id: 'ada@example.org' };
 const CLIENT: ThrottleKey = { kind: 'client', id: '203.0.113.7' };
@@ -26,7 +11,7 @@ const CLIENT: ThrottleKey = { kind: 'client', id: '203.0.113.7' };
 async function createThrottle(
   env: Record<string, string> = {},
 ): Promise<{ throttle: LoginThrottle; clock: FakeClock }> {
-  const clock = new FakeClock();
+  const clock = new FakeClock(new Date(Date.UTC(2026, 2, 1, 12)));
   const moduleRef = await Test.createTestingModule({
     providers: [LoginThrottle, { provide: AppConfig, useValue: loadConfig(env) }, { provide: Clock, useValue: clock }],
   }).compile();
@@ -59,7 +44,7 @@ describe('LoginThrottle', () => {
       throttle.recordFailure([ACCOUNT]);
       const wait = throttle.retryAfterSeconds([ACCOUNT]);
       waits.push(wait);
-      clock.advance(wait);
+      clock.advanceSeconds(wait);
     }
 
     expect(waits).toEqual([0, 0, 0, 0, 1, 2, 4, 8]);
@@ -68,7 +53,7 @@ describe('LoginThrottle', () => {
   it('should cap the wait at 15 minutes', () => {
     for (let failure = 1; failure <= 20; failure++) {
       throttle.recordFailure([ACCOUNT]);
-      clock.advance(throttle.retryAfterSeconds([ACCOUNT]));
+      clock.advanceSeconds(throttle.retryAfterSeconds([ACCOUNT]));
     }
     throttle.recordFailure([ACCOUNT]);
 
@@ -77,7 +62,7 @@ describe('LoginThrottle', () => {
 
   it('should count down the wait with the clock', () => {
     fail(7);
-    clock.advance(1.5);
+    clock.advanceSeconds(1.5);
 
     expect(throttle.retryAfterSeconds([ACCOUNT])).toBe(3);
   });
@@ -131,7 +116,7 @@ describe('LoginThrottle', () => {
 
   it('should forget failures after an hour without one, so nobody is locked out for good', () => {
     fail(12);
-    clock.advance(3600 + 1);
+    clock.advanceSeconds(3600 + 1);
 
     expect(throttle.retryAfterSeconds([ACCOUNT])).toBe(0);
     fail(4);

@@ -1,12 +1,8 @@
-import { Test } from '@nestjs/testing';
 import { decode, verify } from 'jsonwebtoken';
-import { Clock } from '../../common/clock';
 import { Role } from '../../common/role';
-import { AppConfig } from '../../config/app-config';
-import { loadConfig } from '../../config/load-config';
+import { FakeClock } from '../../common/testing/fake-clock';
 import { KeyRing } from '../keys/key-ring.service';
-import { SigningKey } from '../keys/signing-key.entity';
-import { SigningKeysRepository } from '../keys/signing-keys.repository';
+import { createKeyRingTestingModule } from '../keys/testing/key-ring-testing-module';
 import { AccessTokensService } from './access-tokens.service';
 
 const NOW_SECONDS = 1_800_000_000;
@@ -16,54 +12,13 @@ const SUBJECT = {
   roles: [Role.Admin, Role.User],
 };
 
-class FakeClock {
-  constructor(private seconds: number) {}
-
-  now(): Date {
-    return new Date(this.seconds * 1000);
-  }
-
-  nowSeconds(): number {
-    return this.seconds;
-  }
-}
-
-class InMemorySigningKeys {
-  rows: SigningKey[] = [];
-
-  findUsable(): Promise<SigningKey[]> {
-    return Promise.resolve(this.rows.filter((row) => row.revokedAt === null).reverse());
-  }
-
-  insert(key: Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey'>): Promise<SigningKey> {
-    const row: SigningKey = { ...key, createdAt: new Date(), retiredAt: null, revokedAt: null };
-    this.rows.push(row);
-    return Promise.resolve(row);
-  }
-}
-
 async function createService(env: Record<string, string>): Promise<{ tokens: AccessTokensService; ring: KeyRing }> {
-  const moduleRef = await Test.createTestingModule({
-    providers: [
-      AccessTokensService,
-      KeyRing,
-      {
-        provide: AppConfig,
-        useValue: loadConfig({
-          KEY_ENCRYPTION_SECRET: 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E',
-          JWT_ISSUER: 'https://auth.example.org',
-          JWT_AUDIENCE: 'orders-api',
-          ACCESS_TOKEN_TTL: '10m',
-          ...env,
-        }),
-      },
-      { provide: Clock, useValue: new FakeClock(NOW_SECONDS) },
-      { provide: SigningKeysRepository, useValue: new InMemorySigningKeys() },
-    ],
-  }).compile();
-  const ring = moduleRef.get(KeyRing);
-  await ring.onModuleInit();
-  return { tokens: moduleRef.get(AccessTokensService), ring };
+  const moduleRef = await createKeyRingTestingModule({
+    providers: [AccessTokensService],
+    env: { JWT_ISSUER: 'https://auth.example.org', JWT_AUDIENCE: 'orders-api', ACCESS_TOKEN_TTL: '10m', ...env },
+    clock: new FakeClock(new Date(NOW_SECONDS * 1000)),
+  });
+  return { tokens: moduleRef.get(AccessTokensService), ring: moduleRef.get(KeyRing) };
 }
 
 describe('AccessTokensService', () => {

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsWhere, Repository } from 'typeorm';
+import { AuditEventType } from './audit-event-type';
+import { AuditEvent } from './audit-event.entity';
+
+export interface AuditFilter {
+  userId?: string;
+  type?: AuditEventType;
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+
+  async insert(event: Omit<AuditEvent, 'id' | 'createdAt'> & { createdAt: Date }): Promise<void> {
+    await this.events.insert(event);
+  }
+
+  /** Newest first. */
+  async findPage(filter: AuditFilter, offset: number, limit: number): Promise<{ items: AuditEvent[]; total: number }> {
+    const where: FindOptionsWhere<AuditEvent> = {
+      ...(filter.userId && { userId: filter.userId }),
+      ...(filter.type && { type: filter.type }),
+    };
+    const [items, total] = await this.events.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+    return { items, total };
+  }
+}

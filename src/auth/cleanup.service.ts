@@ -1,0 +1,37 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RevocationsService } from './revocations/revocations.service';
+import { SessionsService } from './sessions/sessions.service';
+
+const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Keeps the tables and the in-memory revocation set bounded: what can never be used again is deleted. */
+@Injectable()
+export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CleanupService.name);
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly revocations: RevocationsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.run(), CLEANUP_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  async run(): Promise<void> {
+    try {
+      const sessions = await this.sessions.purgeFinished();
+      const revocations = await this.revocations.purgeExpired();
+      if (sessions + revocations > 0) {
+        this.logger.log(`Deleted ${sessions} finished session(s) and ${revocations} expired revocation(s)`);
+      }
+    } catch (error) {
+      this.logger.error('Clean-up failed; it runs again at the next interval', (error as Error).stack);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Role } from '../common/role';
+import { Auth } from './decorators/auth.decorator';
+import type { AuthUser } from './decorators/auth-user';
+import { CurrentUser } from './decorators/current-user.decorator';
+import { RotatedKeyDto } from './dto/rotated-key.dto';
+import { KeyRotationService } from './keys/key-rotation.service';
+
+@ApiTags('admin')
+@Controller('admin/keys')
+export class KeysController {
+  constructor(private readonly rotation: KeyRotationService) {}
+
+  /** Makes a new signing key; older keys keep verifying the tokens they signed until those expire. */
+  @Post('rotate')
+  @Auth(Role.Admin)
+  @ApiCreatedResponse({ type: RotatedKeyDto })
+  async rotate(@CurrentUser() caller: AuthUser): Promise<RotatedKeyDto> {
+    return { kid: await this.rotation.rotate({ actorId: caller.id, via: 'api' }) };
+  }
+}

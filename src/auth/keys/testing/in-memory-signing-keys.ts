@@ -1,0 +1,47 @@
+import { SigningKey } from '../signing-key.entity';
+import { NewSigningKey, SigningKeysRepository } from '../signing-keys.repository';
+
+/** The signing_keys table as an array, with the repository's filtering, ordering and conditional updates. */
+export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof SigningKeysRepository> {
+  rows: SigningKey[] = [];
+
+  findUsable(): Promise<SigningKey[]> {
+    // Reversed first so that keys created in the same millisecond still come newest first after the stable sort.
+    const usable = this.rows.filter((row) => row.revokedAt === null).reverse();
+    usable.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return Promise.resolve(usable.map((row) => ({ ...row })));
+  }
+
+  findByKid(kid: string): Promise<SigningKey | null> {
+    const row = this.rows.find((candidate) => candidate.kid === kid);
+    return Promise.resolve(row ? { ...row } : null);
+  }
+
+  insert(key: NewSigningKey): Promise<void> {
+    this.rows.push({ ...key, retiredAt: null, revokedAt: null });
+    return Promise.resolve();
+  }
+
+  retireOlderThan(createdBefore: Date, at: Date): Promise<void> {
+    this.rows
+      .filter((row) => row.retiredAt === null && row.createdAt.getTime() < createdBefore.getTime())
+      .forEach((row) => (row.retiredAt = at));
+    return Promise.resolve();
+  }
+
+  markRevoked(kid: string, at: Date): Promise<boolean> {
+    const row = this.rows.find((candidate) => candidate.kid === kid && candidate.revokedAt === null);
+    if (row) {
+      Object.assign(row, { revokedAt: at, retiredAt: at });
+    }
+    return Promise.resolve(row !== undefined);
+  }
+
+  deleteRetiredBefore(before: Date): Promise<number> {
+    const kept = this.rows.filter((row) => row.retiredAt === null || row.retiredAt.getTime() >= before.getTime());
+    const deleted = this.rows.length - kept.length;
+    // In place, so a test holding `rows` sees the deletion.
+    this.rows.splice(0, this.rows.length, ...kept);
+    return Promise.resolve(deleted);
+  }
+}
