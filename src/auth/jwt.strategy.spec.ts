@@ -1,5 +1,6 @@
 import { ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { TestingModule } from '@nestjs/testing';
 import { sign } from 'jsonwebtoken';
 import { Role } from '../common/role';
 import { FakeClock } from '../common/testing/fake-clock';
@@ -7,8 +8,14 @@ import type { AuthUser } from './decorators/auth-user';
 import { INVALID_ACCESS_TOKEN, JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './keys/key-ring.service';
+import { AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
 import { generateKey } from './keys/key-material';
+import { SigningKeysRepository } from './keys/signing-keys.repository';
 import { createKeyRingTestingModule } from './keys/testing/key-ring-testing-module';
+import { RevocationsRepository } from './revocations/revocations.repository';
+import { RevocationsService } from './revocations/revocations.service';
+import { InMemoryRevocations } from './revocations/testing/in-memory-revocations';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 const ISSUER = 'https://auth.example.org';
@@ -46,28 +53,36 @@ function httpContext(request: object): ExecutionContext {
   } as unknown as ExecutionContext;
 }
 
+function createStrategyModule(clock: FakeClock): Promise<TestingModule> {
+  return createKeyRingTestingModule({
+    providers: [
+      JwtStrategy,
+      AccessTokensService,
+      RevocationsService,
+      { provide: RevocationsRepository, useValue: new InMemoryRevocations() },
+    ],
+    env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
+    clock,
+  });
+}
+
 describe('JwtStrategy', () => {
+  let moduleRef: TestingModule;
   let strategy: JwtStrategy;
   let tokens: AccessTokensService;
   let ring: KeyRing;
+  let revocations: RevocationsService;
   let clock: FakeClock;
   let guard: JwtAuthGuard;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     clock = new FakeClock();
-    const moduleRef = await createKeyRingTestingModule({
-      providers: [JwtStrategy, AccessTokensService],
-      env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
-      clock,
-    });
+    moduleRef = await createStrategyModule(clock);
     ring = moduleRef.get(KeyRing);
     strategy = moduleRef.get(JwtStrategy);
     tokens = moduleRef.get(AccessTokensService);
+    revocations = moduleRef.get(RevocationsService);
     guard = new JwtAuthGuard(new Reflector());
-  });
-
-  beforeEach(() => {
-    clock.set(new Date());
   });
 
   describe('validate', () => {
@@ -97,6 +112,21 @@ describe('JwtStrategy', () => {
 
     it('should reject an unknown role', () => {
       expect(strategy.validate(claims({ roles: ['root'] }))).toBe(false);
+    });
+
+    it('should reject a payload whose session has been revoked', async () => {
+      await revocations.revokeSessions([SUBJECT.sessionId]);
+
+      expect(strategy.validate(claims())).toBe(false);
+      expect(strategy.validate(claims({ sid: 'c1e2c3d4-0000-4000-8000-000000000003' }))).not.toBe(false);
+    });
+
+    it('should reject a payload issued before its user was cut off', async () => {
+      clock.set(new Date((1_800_000_000 + 1) * 1000));
+      await revocations.revokeUser(SUBJECT.userId);
+
+      expect(strategy.validate(claims())).toBe(false);
+      expect(strategy.validate(claims({ sub: 'another-user' }))).not.toBe(false);
     });
   });
 
@@ -208,6 +238,46 @@ describe('JwtStrategy', () => {
       const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), publicPem, { algorithm: 'HS256', header });
 
       await expect(authenticate(token)).rejects.toThrow(INVALID_ACCESS_TOKEN);
+    });
+
+    it('should reject the token of an ended session on the very next request', async () => {
+      const token = tokens.issue(SUBJECT);
+      await expect(authenticate(token)).resolves.toMatchObject({ user: { id: SUBJECT.userId } });
+
+      await revocations.revokeSessions([SUBJECT.sessionId]);
+
+      await expect(authenticate(token)).rejects.toThrow(new UnauthorizedException(INVALID_ACCESS_TOKEN));
+    });
+
+    it('should reject every earlier token of a cut-off user and accept one issued afterwards', async () => {
+      const before = tokens.issue(SUBJECT);
+      clock.advanceSeconds(1);
+      await revocations.revokeUser(SUBJECT.userId);
+      const after = tokens.issue({ ...SUBJECT, sessionId: 'd1e2c3d4-0000-4000-8000-000000000004' });
+
+      await expect(authenticate(before)).rejects.toThrow(INVALID_ACCESS_TOKEN);
+      await expect(authenticate(after)).resolves.toMatchObject({ user: { id: SUBJECT.userId } });
+    });
+
+    it('should accept a token signed by a key another instance has just made', async () => {
+      const otherInstance = new KeyRing(
+        moduleRef.get(AppConfig),
+        moduleRef.get<SigningKeysRepository>(SigningKeysRepository),
+        moduleRef.get(Clock),
+      );
+      await otherInstance.onModuleInit();
+      const kid = await otherInstance.createKey();
+      const iat = now();
+      const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), otherInstance.activeKey.signingKey, {
+        algorithm: 'ES256',
+        header: { alg: 'ES256', kid, typ: 'at+jwt' },
+      });
+      expect(ring.verificationKey(kid)).toBeUndefined();
+      // Past the ring's pause between unknown-kid reloads, which earlier tests may have started.
+      clock.advanceSeconds(3);
+
+      await expect(authenticate(token)).resolves.toMatchObject({ user: { id: SUBJECT.userId } });
+      expect(ring.verificationKey(kid)).toBeDefined();
     });
 
     it('should reject an unsigned token (alg none)', async () => {

@@ -88,21 +88,28 @@ describe('route authentication', () => {
 
   it('should find every route of the app', () => {
     expect(routes.map((route) => route.name).sort()).toEqual([
+      'DELETE auth/sessions/:id',
       'DELETE users/:id',
       'DELETE users/me',
       'GET .well-known/jwks.json',
+      'GET admin/audit',
+      'GET auth/sessions',
+      'GET auth/verify',
       'GET health',
       'GET users',
       'GET users/:id',
       'GET users/me',
       'PATCH users/:id',
       'PATCH users/me',
+      'POST admin/keys/rotate',
       'POST auth/login',
       'POST auth/logout',
+      'POST auth/logout-all',
+      'POST auth/password',
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(13);
+    expect(routes).toHaveLength(20);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -121,8 +128,28 @@ describe('route authentication', () => {
     const adminRoutes = routes.filter((route) => isAdminPath(route.path));
     const unguarded = adminRoutes.filter((route) => !route.roles.includes(Role.Admin)).map((route) => route.name);
 
-    expect(adminRoutes.length).toBeGreaterThanOrEqual(4);
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(6);
     expect(unguarded).toEqual([]);
+  });
+
+  it.each(['POST admin/keys/rotate', 'GET admin/audit'])('should need the admin role on %s', (name) => {
+    const route = routes.find((candidate) => candidate.name === name);
+
+    expect(route).toMatchObject({ isPublic: false, declaresAuth: true });
+    expect(route?.roles).toContain(Role.Admin);
+  });
+
+  it.each([
+    'POST auth/logout',
+    'POST auth/logout-all',
+    'POST auth/password',
+    'GET auth/verify',
+    'GET auth/sessions',
+    'DELETE auth/sessions/:id',
+  ])('should need a valid access token, and no role, on %s', (name) => {
+    const route = routes.find((candidate) => candidate.name === name);
+
+    expect(route).toMatchObject({ isPublic: false, declaresAuth: true, roles: [] });
   });
 
   it('should not open an admin route to the public', () => {

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         },
         refreshToken: { ttlSeconds: 30 * 86400, idleTtlSeconds: 7 * 86400 },
         keyEncryptionSecret: null,
+        keyRotationIntervalSeconds: null,
         dataDir: 'data',
         admin: null,
         rateLimitEnabled: true,
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
         REFRESH_TOKEN_TTL: '14d',
         REFRESH_TOKEN_IDLE_TTL: '2d',
         KEY_ENCRYPTION_SECRET: STRONG_SECRET,
+        KEY_ROTATION_INTERVAL: '90d',
         DATA_DIR: '/var/lib/bastion',
         ADMIN_EMAIL: '  Root@Example.ORG ',
         ADMIN_PASSWORD: 'a long admin passphrase',
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
         },
         refreshToken: { ttlSeconds: 14 * 86400, idleTtlSeconds: 2 * 86400 },
         keyEncryptionSecret: STRONG_SECRET,
+        keyRotationIntervalSeconds: 90 * 86400,
         dataDir: '/var/lib/bastion',
         admin: { email: 'root@example.org', password: 'a long admin passphrase' },
         rateLimitEnabled: false,
@@ -157,6 +160,8 @@ describe('loadConfig', () => {
       ['REFRESH_TOKEN_TTL', '401d'],
       ['REFRESH_TOKEN_IDLE_TTL', '1w'],
       ['KEY_ENCRYPTION_SECRET', 'short'],
+      ['KEY_ROTATION_INTERVAL', 'weekly'],
+      ['KEY_ROTATION_INTERVAL', '59s'],
       ['DATA_DIR', ' '],
       ['RATE_LIMIT_ENABLED', 'maybe'],
       ['SWAGGER_ENABLED', 'yep'],
@@ -331,6 +336,32 @@ describe('loadConfig', () => {
 
     it('should fail against the default REFRESH_TOKEN_TTL', () => {
       expect(namedVariables({ REFRESH_TOKEN_IDLE_TTL: '31d' })).toEqual(['REFRESH_TOKEN_IDLE_TTL']);
+    });
+  });
+
+  describe('KEY_ROTATION_INTERVAL', () => {
+    it('should be off by default', () => {
+      expect(loadConfig({}).keyRotationIntervalSeconds).toBeNull();
+    });
+
+    it.each(['off', 'OFF', ' Off '])('should read %p as off', (value) => {
+      expect(loadConfig({ KEY_ROTATION_INTERVAL: value }).keyRotationIntervalSeconds).toBeNull();
+    });
+
+    it.each([
+      ['30d', 30 * 86400],
+      ['12h', 12 * 3600],
+      ['60s', 60],
+      ['1m', 60],
+    ])('should read %p as %p seconds', (value, seconds) => {
+      expect(loadConfig({ KEY_ROTATION_INTERVAL: value }).keyRotationIntervalSeconds).toBe(seconds);
+    });
+
+    it.each(['junk', 'never', '-1d', '59s', '30', '401d'])('should refuse %p with a ConfigError naming it', (value) => {
+      const error = configError({ KEY_ROTATION_INTERVAL: value });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^KEY_ROTATION_INTERVAL: /)]);
+      expect(error.message).toContain('  - KEY_ROTATION_INTERVAL: ');
     });
   });
 });

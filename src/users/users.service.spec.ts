@@ -1,14 +1,20 @@
 import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
+import { AuditEventType } from '../audit/audit-event-type';
+import { AuditService } from '../audit/audit.service';
+import { AuditStub, createAuditStub } from '../audit/testing/audit-stub';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { UserChangedEvent, UserEvent } from './user.events';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
-import { UsersService } from './users.service';
+import { Actor, UsersService } from './users.service';
 
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
+const ADMIN_ID = '0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
+const ACTOR: Actor = { actorId: ADMIN_ID, client: { ip: '198.51.100.4', userAgent: 'curl/8.5.0' } };
+const SELF: Actor = { actorId: USER_ID, client: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0' } };
 
 function buildUser(overrides: Partial<User> = {}): User {
   return {
@@ -32,6 +38,7 @@ describe('UsersService', () => {
   >;
   let passwords: { verify: jest.Mock<Promise<boolean>, [string, string]> };
   let events: { emitAsync: jest.Mock };
+  let audit: AuditStub;
 
   beforeEach(async () => {
     users = {
@@ -45,12 +52,14 @@ describe('UsersService', () => {
     };
     passwords = { verify: jest.fn() };
     events = { emitAsync: jest.fn(() => Promise.resolve([])) };
+    audit = createAuditStub();
     const moduleRef = await Test.createTestingModule({
       providers: [
         UsersService,
         { provide: UsersRepository, useValue: users },
         { provide: PasswordsService, useValue: passwords },
         { provide: EventEmitter2, useValue: events },
+        { provide: AuditService, useValue: audit },
       ],
     }).compile();
     service = moduleRef.get(UsersService);
@@ -105,7 +114,7 @@ describe('UsersService', () => {
       users.findById.mockResolvedValue(buildUser());
       passwords.verify.mockResolvedValue(false);
 
-      await expect(service.deleteOwnAccount(USER_ID, 'wrong password')).rejects.toThrow(ForbiddenException);
+      await expect(service.deleteOwnAccount(USER_ID, 'wrong password', SELF)).rejects.toThrow(ForbiddenException);
       expect(passwords.verify).toHaveBeenCalledWith(buildUser().passwordHash, 'wrong password');
       expect(users.delete).not.toHaveBeenCalled();
       expect(events.emitAsync).not.toHaveBeenCalled();
@@ -115,7 +124,7 @@ describe('UsersService', () => {
       users.findById.mockResolvedValue(buildUser());
       passwords.verify.mockResolvedValue(true);
 
-      await expect(service.deleteOwnAccount(USER_ID, 'right password')).resolves.toBeUndefined();
+      await expect(service.deleteOwnAccount(USER_ID, 'right password', SELF)).resolves.toBeUndefined();
       expect(events.emitAsync).toHaveBeenCalledWith(UserEvent.Deleted, new UserChangedEvent(USER_ID));
       expect(users.delete).toHaveBeenCalledWith(USER_ID);
     });
@@ -125,7 +134,7 @@ describe('UsersService', () => {
       users.countActiveAdmins.mockResolvedValue(1);
       passwords.verify.mockResolvedValue(true);
 
-      await expect(service.deleteOwnAccount(USER_ID, 'right password')).rejects.toThrow(ConflictException);
+      await expect(service.deleteOwnAccount(USER_ID, 'right password', SELF)).rejects.toThrow(ConflictException);
       expect(users.delete).not.toHaveBeenCalled();
     });
   });
@@ -137,7 +146,7 @@ describe('UsersService', () => {
     });
 
     it('should not be demoted', async () => {
-      await expect(service.updateUser(USER_ID, { roles: [Role.User] })).rejects.toThrow(
+      await expect(service.updateUser(USER_ID, { roles: [Role.User] }, ACTOR)).rejects.toThrow(
         new ConflictException('The last admin cannot be demoted, disabled or deleted.'),
       );
       expect(users.save).not.toHaveBeenCalled();
@@ -145,18 +154,18 @@ describe('UsersService', () => {
     });
 
     it('should not be disabled', async () => {
-      await expect(service.updateUser(USER_ID, { disabled: true })).rejects.toThrow(ConflictException);
+      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(ConflictException);
       expect(users.save).not.toHaveBeenCalled();
     });
 
     it('should not be deleted', async () => {
-      await expect(service.deleteUser(USER_ID)).rejects.toThrow(ConflictException);
+      await expect(service.deleteUser(USER_ID, ACTOR)).rejects.toThrow(ConflictException);
       expect(users.delete).not.toHaveBeenCalled();
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
 
     it('should keep its display name editable', async () => {
-      await expect(service.updateUser(USER_ID, { displayName: 'Root' })).resolves.toMatchObject({
+      await expect(service.updateUser(USER_ID, { displayName: 'Root' }, ACTOR)).resolves.toMatchObject({
         displayName: 'Root',
       });
     });
@@ -164,13 +173,13 @@ describe('UsersService', () => {
     it('should be demoted, disabled or deleted once a second admin exists', async () => {
       users.countActiveAdmins.mockResolvedValue(2);
 
-      await expect(service.updateUser(USER_ID, { roles: [Role.User] })).resolves.toMatchObject({
+      await expect(service.updateUser(USER_ID, { roles: [Role.User] }, ACTOR)).resolves.toMatchObject({
         roles: [Role.User],
       });
       users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
-      await expect(service.updateUser(USER_ID, { disabled: true })).resolves.toMatchObject({ disabled: true });
+      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).resolves.toMatchObject({ disabled: true });
       users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
-      await expect(service.deleteUser(USER_ID)).resolves.toBeUndefined();
+      await expect(service.deleteUser(USER_ID, ACTOR)).resolves.toBeUndefined();
       expect(users.delete).toHaveBeenCalledWith(USER_ID);
     });
   });
@@ -179,7 +188,7 @@ describe('UsersService', () => {
     users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin], disabled: true }));
     users.countActiveAdmins.mockResolvedValue(1);
 
-    await expect(service.deleteUser(USER_ID)).resolves.toBeUndefined();
+    await expect(service.deleteUser(USER_ID, ACTOR)).resolves.toBeUndefined();
     expect(users.delete).toHaveBeenCalledWith(USER_ID);
   });
 
@@ -187,7 +196,7 @@ describe('UsersService', () => {
     it('should emit user.roles-changed after saving a change of roles', async () => {
       users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
 
-      await expect(service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] })).resolves.toMatchObject({
+      await expect(service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] }, ACTOR)).resolves.toMatchObject({
         roles: [Role.Admin, Role.User],
       });
       expect(events.emitAsync).toHaveBeenCalledTimes(1);
@@ -198,7 +207,7 @@ describe('UsersService', () => {
     it('should emit user.disabled when disabling', async () => {
       users.findById.mockResolvedValue(buildUser());
 
-      await expect(service.updateUser(USER_ID, { disabled: true })).resolves.toMatchObject({ disabled: true });
+      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).resolves.toMatchObject({ disabled: true });
       expect(events.emitAsync).toHaveBeenCalledTimes(1);
       expect(events.emitAsync).toHaveBeenCalledWith('user.disabled', new UserChangedEvent(USER_ID));
     });
@@ -206,7 +215,7 @@ describe('UsersService', () => {
     it('should emit both events when roles change and the user is disabled', async () => {
       users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
 
-      await service.updateUser(USER_ID, { roles: [Role.Admin], disabled: true });
+      await service.updateUser(USER_ID, { roles: [Role.Admin], disabled: true }, ACTOR);
 
       expect(events.emitAsync.mock.calls.map(([name]) => name as string)).toEqual([
         'user.roles-changed',
@@ -217,7 +226,7 @@ describe('UsersService', () => {
     it('should emit user.deleted when an admin deletes a user', async () => {
       users.findById.mockResolvedValue(buildUser());
 
-      await expect(service.deleteUser(USER_ID)).resolves.toBeUndefined();
+      await expect(service.deleteUser(USER_ID, ACTOR)).resolves.toBeUndefined();
       expect(events.emitAsync).toHaveBeenCalledWith('user.deleted', new UserChangedEvent(USER_ID));
       expect(users.delete).toHaveBeenCalledWith(USER_ID);
     });
@@ -225,7 +234,7 @@ describe('UsersService', () => {
     it('should emit nothing when the roles are the same set in another order', async () => {
       users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
 
-      await service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] });
+      await service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] }, ACTOR);
 
       expect(events.emitAsync).not.toHaveBeenCalled();
       expect(users.countActiveAdmins).not.toHaveBeenCalled();
@@ -234,7 +243,7 @@ describe('UsersService', () => {
     it('should emit nothing when disabling a user who is already disabled', async () => {
       users.findById.mockResolvedValue(buildUser({ disabled: true }));
 
-      await service.updateUser(USER_ID, { disabled: true });
+      await service.updateUser(USER_ID, { disabled: true }, ACTOR);
 
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
@@ -242,7 +251,7 @@ describe('UsersService', () => {
     it('should emit nothing for a display name change', async () => {
       users.findById.mockResolvedValue(buildUser());
 
-      await expect(service.updateUser(USER_ID, { displayName: 'Countess' })).resolves.toMatchObject({
+      await expect(service.updateUser(USER_ID, { displayName: 'Countess' }, ACTOR)).resolves.toMatchObject({
         displayName: 'Countess',
         roles: [Role.User],
         disabled: false,
@@ -253,7 +262,7 @@ describe('UsersService', () => {
     it('should answer 404 for an unknown id', async () => {
       users.findById.mockResolvedValue(null);
 
-      await expect(service.updateUser(USER_ID, { disabled: true })).rejects.toThrow(NotFoundException);
+      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(NotFoundException);
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
   });
@@ -280,6 +289,87 @@ describe('UsersService', () => {
       expect(page).toEqual({ items: [expect.objectContaining({ id: USER_ID })], total: 41, page: 3, limit: 20 });
       expect(page.items[0]).not.toHaveProperty('passwordHash');
       expect(users.findPage).toHaveBeenCalledWith(undefined, 40, 20);
+    });
+  });
+
+  describe('audit events', () => {
+    it('should record a change of roles with the actor, the client and the new roles', async () => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
+
+      await service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] }, ACTOR);
+
+      expect(audit.record).toHaveBeenCalledTimes(1);
+      expect(audit.record).toHaveBeenCalledWith(AuditEventType.RolesChanged, {
+        userId: USER_ID,
+        actorId: ADMIN_ID,
+        client: ACTOR.client,
+        details: { roles: [Role.Admin, Role.User] },
+      });
+    });
+
+    it('should record disabling with the actor and the client', async () => {
+      users.findById.mockResolvedValue(buildUser());
+
+      await service.updateUser(USER_ID, { disabled: true }, ACTOR);
+
+      expect(audit.record).toHaveBeenCalledTimes(1);
+      expect(audit.record).toHaveBeenCalledWith(AuditEventType.UserDisabled, {
+        userId: USER_ID,
+        actorId: ADMIN_ID,
+        client: ACTOR.client,
+      });
+    });
+
+    it('should record both events, each with the actor, when roles change and the user is disabled', async () => {
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
+
+      await service.updateUser(USER_ID, { roles: [Role.Admin], disabled: true }, ACTOR);
+
+      expect(audit.record.mock.calls.map(([type, context]) => [type, context.actorId])).toEqual([
+        [AuditEventType.RolesChanged, ADMIN_ID],
+        [AuditEventType.UserDisabled, ADMIN_ID],
+      ]);
+    });
+
+    it('should record a deletion by an admin with the admin as actor, after the row is gone', async () => {
+      users.findById.mockResolvedValue(buildUser());
+
+      await service.deleteUser(USER_ID, ACTOR);
+
+      expect(audit.record).toHaveBeenCalledWith(AuditEventType.UserDeleted, {
+        userId: USER_ID,
+        actorId: ADMIN_ID,
+        client: ACTOR.client,
+      });
+      expect(users.delete.mock.invocationCallOrder[0]).toBeLessThan(audit.record.mock.invocationCallOrder[0]);
+    });
+
+    it('should record the deletion of one’s own account with the user as actor', async () => {
+      users.findById.mockResolvedValue(buildUser());
+      passwords.verify.mockResolvedValue(true);
+
+      await service.deleteOwnAccount(USER_ID, 'right password', SELF);
+
+      expect(audit.record).toHaveBeenCalledWith(AuditEventType.UserDeleted, {
+        userId: USER_ID,
+        actorId: USER_ID,
+        client: SELF.client,
+      });
+    });
+
+    it('should record nothing for a display name change, a refused change or a wrong password', async () => {
+      users.findById.mockResolvedValue(buildUser());
+      await service.updateUser(USER_ID, { displayName: 'Countess' }, ACTOR);
+
+      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin] }));
+      users.countActiveAdmins.mockResolvedValue(1);
+      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(ConflictException);
+      await expect(service.deleteUser(USER_ID, ACTOR)).rejects.toThrow(ConflictException);
+
+      passwords.verify.mockResolvedValue(false);
+      await expect(service.deleteOwnAccount(USER_ID, 'wrong password', SELF)).rejects.toThrow(ForbiddenException);
+
+      expect(audit.record).not.toHaveBeenCalled();
     });
   });
 });

@@ -1,5 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { sign, verify } from 'jsonwebtoken';
+import { Clock } from '../../common/clock';
+import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { KeyEncryption } from './key-encryption';
@@ -10,13 +12,21 @@ import { InMemorySigningKeys } from './testing/in-memory-signing-keys';
 
 const SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const STARTED_AT = new Date('2026-03-01T12:00:00Z');
+/** ACCESS_TOKEN_TTL (15m) plus JWT_CLOCK_TOLERANCE (1s) by default, in seconds. */
+const RETIREMENT_WINDOW_SECONDS = 15 * 60 + 1;
 
-async function startRing(keys: InMemorySigningKeys, env: Record<string, string> = {}): Promise<KeyRing> {
+async function startRing(
+  keys: InMemorySigningKeys,
+  env: Record<string, string> = {},
+  clock: Clock = new FakeClock(STARTED_AT),
+): Promise<KeyRing> {
   const moduleRef = await Test.createTestingModule({
     providers: [
       KeyRing,
       { provide: AppConfig, useValue: loadConfig({ KEY_ENCRYPTION_SECRET: SECRET, ...env }) },
       { provide: SigningKeysRepository, useValue: keys },
+      { provide: Clock, useValue: clock },
     ],
   }).compile();
   const ring = moduleRef.get(KeyRing);
@@ -96,17 +106,72 @@ describe('KeyRing', () => {
     expect(ring.verificationKey('')).toBeUndefined();
   });
 
-  it('should keep a retired key for verification while the newest live key signs', async () => {
+  describe('a retired key', () => {
+    let keys: InMemorySigningKeys;
+    let clock: FakeClock;
+    let oldKid: string;
+    let ring: KeyRing;
+
+    beforeEach(async () => {
+      keys = new InMemorySigningKeys();
+      clock = new FakeClock(STARTED_AT);
+      oldKid = (await startRing(keys, { JWT_ALGORITHM: 'ES256' }, clock)).activeKey.kid;
+      clock.advanceSeconds(3600);
+      keys.rows[0].retiredAt = clock.now();
+      ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' }, clock);
+    });
+
+    it('should keep verifying while the newest live key signs', () => {
+      expect(keys.rows).toHaveLength(2);
+      expect(ring.activeKey.kid).toBe(keys.rows[1].kid);
+      expect(ring.verificationKey(oldKid)).toBeDefined();
+      expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.rows[1].kid, oldKid]);
+    });
+
+    it('should still verify and stay in the JWKS until the last moment of the retirement window', async () => {
+      clock.set(new Date(keys.rows[0].retiredAt!.getTime() + RETIREMENT_WINDOW_SECONDS * 1000 - 1));
+
+      await ring.reload();
+
+      expect(ring.verificationKey(oldKid)).toBeDefined();
+      expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toContain(oldKid);
+    });
+
+    it('should stop verifying and leave the JWKS once access TTL plus clock tolerance have passed', async () => {
+      clock.advanceSeconds(RETIREMENT_WINDOW_SECONDS);
+
+      await ring.reload();
+
+      expect(ring.verificationKey(oldKid)).toBeUndefined();
+      expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([ring.activeKey.kid]);
+      expect(ring.activeKey.kid).toBe(keys.rows[1].kid);
+    });
+
+    it('should not be loaded by an instance starting after the window', async () => {
+      clock.advanceSeconds(RETIREMENT_WINDOW_SECONDS);
+
+      const later = await startRing(keys, { JWT_ALGORITHM: 'ES256' }, clock);
+
+      expect(later.verificationKey(oldKid)).toBeUndefined();
+      expect(later.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.rows[1].kid]);
+    });
+  });
+
+  it('should measure the retirement window from the configured access TTL and clock tolerance', async () => {
     const keys = new InMemorySigningKeys();
-    const old = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
-    keys.rows[0].retiredAt = new Date(Date.UTC(2026, 0, 2));
+    const clock = new FakeClock(STARTED_AT);
+    const env = { JWT_ALGORITHM: 'ES256', ACCESS_TOKEN_TTL: '10m', JWT_CLOCK_TOLERANCE: '5s' };
+    const oldKid = (await startRing(keys, env, clock)).activeKey.kid;
+    keys.rows[0].retiredAt = clock.now();
+    const ring = await startRing(keys, env, clock);
 
-    const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
-
-    expect(keys.rows).toHaveLength(2);
-    expect(ring.activeKey.kid).toBe(keys.rows[1].kid);
-    expect(ring.verificationKey(old.activeKey.kid)).toBeDefined();
-    expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.rows[1].kid, old.activeKey.kid]);
+    expect(ring.retirementWindowMs).toBe(605_000);
+    clock.advanceSeconds(604);
+    await ring.reload();
+    expect(ring.verificationKey(oldKid)).toBeDefined();
+    clock.advanceSeconds(1);
+    await ring.reload();
+    expect(ring.verificationKey(oldKid)).toBeUndefined();
   });
 
   it('should not use a revoked key', async () => {
@@ -184,7 +249,7 @@ describe('KeyRing', () => {
       algorithm: 'HS256',
       publicKey: null,
       encryptedPrivateKey: new KeyEncryption(SECRET).encrypt(secret.privateBytes, 'hs-key'),
-      createdAt: new Date(),
+      createdAt: STARTED_AT,
     });
 
     const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });

@@ -76,7 +76,7 @@ export class KeyRing implements OnModuleInit {
   /** Like verificationKey, but first learns of keys another instance may have added since the last reload. */
   async findVerificationKey(kid: string): Promise<KeyObject | undefined> {
     const known = this.verificationKey(kid);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     if (known || now - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_INTERVAL_MS) {
       return known;
     }
@@ -103,7 +103,7 @@ export class KeyRing implements OnModuleInit {
       encryptedPrivateKey: this.encryption.encrypt(generated.privateBytes, kid),
       createdAt,
     });
-    await this.keys.retireOlderThan(createdAt, createdAt);
+    await this.keys.retireAllButNewest(algorithm, createdAt);
     this.logger.log(`Created signing key ${kid} (${algorithm})`);
     await this.reload();
     return kid;

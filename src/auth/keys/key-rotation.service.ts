@@ -65,6 +65,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnModuleDestr
   /** Reloads the ring, rotates when the active key is older than KEY_ROTATION_INTERVAL, deletes expired keys. */
   async maintain(): Promise<void> {
     try {
+      await this.keys.retireAllButNewest(this.config.jwt.algorithm, this.clock.now());
       await this.keyRing.reload();
       if (this.isDueForRotation()) {
         await this.rotate({ actorId: null, via: 'schedule' });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Repository } from 'typeorm';
+import { In, IsNull, LessThan, Repository } from 'typeorm';
+import type { JwtAlgorithm } from '../../config/app-config';
 import { SigningKey } from './signing-key.entity';
 
 export type NewSigningKey = Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey' | 'createdAt'>;
@@ -9,9 +10,9 @@ export type NewSigningKey = Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' |
 export class SigningKeysRepository {
   constructor(@InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>) {}
 
-  /** Every key that is not revoked, newest first. */
+  /** Every key that is not revoked, newest first; the kid breaks ties so that every instance sees the same order. */
   findUsable(): Promise<SigningKey[]> {
-    return this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+    return this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'DESC', kid: 'DESC' } });
   }
 
   findByKid(kid: string): Promise<SigningKey | null> {
@@ -22,9 +23,20 @@ export class SigningKeysRepository {
     await this.keys.insert({ ...key, retiredAt: null, revokedAt: null });
   }
 
-  /** Stops every key older than `createdBefore` from signing; of two racing rotations the newer key stays active. */
-  async retireOlderThan(createdBefore: Date, at: Date): Promise<void> {
-    await this.keys.update({ retiredAt: IsNull(), createdAt: LessThan(createdBefore) }, { retiredAt: at });
+  /**
+   * Leaves only the newest unretired key of the algorithm signing. Whoever runs this last sees every key inserted before it, so of
+   * racing rotations on several instances exactly one key stays active, the same one for all.
+   */
+  async retireAllButNewest(algorithm: JwtAlgorithm, at: Date): Promise<void> {
+    const signing = await this.keys.find({
+      select: { kid: true },
+      where: { algorithm, retiredAt: IsNull(), revokedAt: IsNull() },
+      order: { createdAt: 'DESC', kid: 'DESC' },
+    });
+    const older = signing.slice(1).map((key) => key.kid);
+    if (older.length > 0) {
+      await this.keys.update({ kid: In(older), retiredAt: IsNull() }, { retiredAt: at });
+    }
   }
 
   async markRevoked(kid: string, at: Date): Promise<boolean> {

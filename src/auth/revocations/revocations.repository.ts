@@ -7,10 +7,20 @@ import { Revocation } from './revocation.entity';
 export class RevocationsRepository {
   constructor(@InjectRepository(Revocation) private readonly revocations: Repository<Revocation>) {}
 
-  /** Inserts the entries, or moves existing ones forward (a user may be cut off more than once). */
+  /**
+   * Inserts the entries; an entry that exists already only ever moves forward (a user may be cut off again later,
+   * and a clock that is behind must not pull a cut-off back).
+   */
   async save(entries: Revocation[]): Promise<void> {
-    if (entries.length > 0) {
-      await this.revocations.upsert(entries, { conflictPaths: ['kind', 'targetId'] });
+    if (entries.length === 0) {
+      return;
+    }
+    await this.revocations.createQueryBuilder().insert().values(entries).orIgnore().execute();
+    for (const entry of entries) {
+      await this.revocations.update(
+        { kind: entry.kind, targetId: entry.targetId, revokedAt: LessThan(entry.revokedAt) },
+        { revokedAt: entry.revokedAt, expiresAt: entry.expiresAt },
+      );
     }
   }
 

@@ -48,7 +48,7 @@ export class RevocationsService implements OnModuleInit {
     entries.forEach((entry) => this.remember(entry));
   }
 
-  /** Stops every access token the user holds now; tokens issued from the next second on are unaffected. */
+  /** Stops every access token the user holds now; tokens issued from this second on are unaffected. */
   async revokeUser(userId: string): Promise<void> {
     const entry = this.entry(RevocationKind.User, userId);
     await this.revocations.save([entry]);

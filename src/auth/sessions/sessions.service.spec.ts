@@ -1,11 +1,19 @@
-import { UnauthorizedException } from '@nestjs/common';
+import { NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+import { AuditEventType } from '../../audit/audit-event-type';
+import { AuditService } from '../../audit/audit.service';
+import { AuditStub, createAuditStub } from '../../audit/testing/audit-stub';
 import { Clock } from '../../common/clock';
+import { clientInfo } from '../../common/http/client-info';
 import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { UserChangedEvent } from '../../users/user.events';
+import { RevocationsRepository } from '../revocations/revocations.repository';
+import { RevocationsService } from '../revocations/revocations.service';
+import { InMemoryRevocations } from '../revocations/testing/in-memory-revocations';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
@@ -13,11 +21,14 @@ import { INVALID_REFRESH_TOKEN, SessionsService } from './sessions.service';
 
 const DAY = 86400;
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
+const OTHER_USER_ID = '0d7c9e1f-3a2b-4c5d-8e6f-7a8b9c0d1e2f';
+/** ACCESS_TOKEN_TTL (15m) plus JWT_CLOCK_TOLERANCE (1s): how long an ended session's tokens could still live. */
+const REVOCATION_WINDOW_SECONDS = 15 * 60 + 1;
 const CLIENT = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', ip: '203.0.113.7' };
 const STARTED_AT = new Date('2026-03-01T12:00:00Z');
 
-/** The sessions and refresh_tokens tables as arrays, with the repository's conditional updates. */
-class InMemorySessions {
+/** The sessions and refresh_tokens tables as arrays, with the repository's filtering and conditional updates. */
+class InMemorySessions implements Pick<SessionsRepository, keyof SessionsRepository> {
   sessions: Session[] = [];
   tokens: RefreshToken[] = [];
 
@@ -47,20 +58,35 @@ class InMemorySessions {
     return Promise.resolve();
   }
 
-  endSession(id: string, at: Date, reason: string): Promise<boolean> {
-    const session = this.session(id);
-    if (session.endedAt !== null) {
-      return Promise.resolve(false);
-    }
-    Object.assign(session, { endedAt: at, endReason: reason });
-    return Promise.resolve(true);
+  findLiveOfUser(userId: string, now: Date): Promise<Session[]> {
+    const live = this.sessions.filter(
+      (row) => row.userId === userId && row.endedAt === null && row.idleExpiresAt > now && row.expiresAt > now,
+    );
+    return Promise.resolve(
+      live.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map((row) => ({ ...row })),
+    );
   }
 
-  endSessionsOfUser(userId: string, at: Date, reason: string): Promise<void> {
-    this.sessions
-      .filter((session) => session.userId === userId && session.endedAt === null)
-      .forEach((session) => Object.assign(session, { endedAt: at, endReason: reason }));
-    return Promise.resolve();
+  endSessions(ids: string[], at: Date, reason: string): Promise<string[]> {
+    const running = this.sessions.filter((row) => ids.includes(row.id) && row.endedAt === null);
+    running.forEach((row) => Object.assign(row, { endedAt: at, endReason: reason }));
+    return Promise.resolve(running.map((row) => row.id));
+  }
+
+  findUnendedIdsOfUser(userId: string): Promise<string[]> {
+    return Promise.resolve(
+      this.sessions.filter((row) => row.userId === userId && row.endedAt === null).map((row) => row.id),
+    );
+  }
+
+  deleteFinished(now: Date, endedBefore: Date): Promise<number> {
+    const finished = (row: Session): boolean =>
+      row.expiresAt <= now || row.idleExpiresAt <= now || (row.endedAt !== null && row.endedAt <= endedBefore);
+    const kept = this.sessions.filter((row) => !finished(row));
+    const deleted = this.sessions.length - kept.length;
+    this.sessions = kept;
+    this.tokens = this.tokens.filter((token) => kept.some((row) => row.id === token.sessionId));
+    return Promise.resolve(deleted);
   }
 
   session(id: string): Session {
@@ -85,20 +111,33 @@ function sha256Hex(value: string): string {
 describe('SessionsService', () => {
   let service: SessionsService;
   let repository: InMemorySessions;
+  let revocationRows: InMemoryRevocations;
+  let revocations: RevocationsService;
+  let audit: AuditStub;
   let clock: FakeClock;
+
+  /** Whether an access token of this session, issued now, would be refused. */
+  const isRevoked = (sessionId: string, userId = USER_ID, iat = clock.nowSeconds()): boolean =>
+    revocations.isRevoked({ sub: userId, sid: sessionId, iat });
 
   beforeEach(async () => {
     repository = new InMemorySessions();
+    revocationRows = new InMemoryRevocations();
+    audit = createAuditStub();
     clock = new FakeClock(STARTED_AT);
     const moduleRef = await Test.createTestingModule({
       providers: [
         SessionsService,
+        RevocationsService,
         { provide: SessionsRepository, useValue: repository },
+        { provide: RevocationsRepository, useValue: revocationRows },
+        { provide: AuditService, useValue: audit },
         { provide: AppConfig, useValue: loadConfig({ REFRESH_TOKEN_TTL: '30d', REFRESH_TOKEN_IDLE_TTL: '7d' }) },
         { provide: Clock, useValue: clock },
       ],
     }).compile();
     service = moduleRef.get(SessionsService);
+    revocations = moduleRef.get(RevocationsService);
   });
 
   describe('start', () => {
@@ -142,7 +181,9 @@ describe('SessionsService', () => {
     });
 
     it('should cut a long user agent to 512 characters', async () => {
-      await service.start(USER_ID, { userAgent: 'x'.repeat(2000), ip: null });
+      const request = { headers: { 'user-agent': 'x'.repeat(2000) } } as unknown as FastifyRequest;
+
+      await service.start(USER_ID, clientInfo(request));
 
       expect(repository.sessions[0].userAgent).toHaveLength(512);
       expect(repository.sessions[0].ip).toBeNull();
@@ -162,7 +203,7 @@ describe('SessionsService', () => {
       const started = await service.start(USER_ID, CLIENT);
       clock.advanceSeconds(60);
 
-      const rotated = await service.rotate(started.refreshToken);
+      const rotated = await service.rotate(started.refreshToken, CLIENT);
 
       expect(rotated).toEqual({
         sessionId: started.sessionId,
@@ -184,7 +225,9 @@ describe('SessionsService', () => {
     it('should reject an unknown token', async () => {
       await service.start(USER_ID, CLIENT);
 
-      await expect(service.rotate('A'.repeat(43))).rejects.toThrow(new UnauthorizedException(INVALID_REFRESH_TOKEN));
+      await expect(service.rotate('A'.repeat(43), CLIENT)).rejects.toThrow(
+        new UnauthorizedException(INVALID_REFRESH_TOKEN),
+      );
     });
 
     it.each([
@@ -197,20 +240,47 @@ describe('SessionsService', () => {
     ])('should reject a malformed token (%s) without looking it up', async (_label, presented) => {
       const lookup = jest.spyOn(repository, 'findTokenWithSession');
 
-      await expect(service.rotate(presented)).rejects.toThrow(new UnauthorizedException(INVALID_REFRESH_TOKEN));
+      await expect(service.rotate(presented, CLIENT)).rejects.toThrow(new UnauthorizedException(INVALID_REFRESH_TOKEN));
       expect(lookup).not.toHaveBeenCalled();
     });
 
     it('should end the whole session when a retired token is presented again', async () => {
       const started = await service.start(USER_ID, CLIENT);
-      const rotated = await service.rotate(started.refreshToken);
+      const rotated = await service.rotate(started.refreshToken, CLIENT);
       clock.advanceSeconds(30);
 
-      await expect(service.rotate(started.refreshToken)).rejects.toThrow(
+      await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
       );
       expect(repository.session(started.sessionId)).toMatchObject({ endedAt: clock.now(), endReason: 'refresh-reuse' });
-      await expect(service.rotate(rotated.refreshToken)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+      await expect(service.rotate(rotated.refreshToken, CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+    });
+
+    it('should revoke the access tokens of the session and record an audit event on reuse', async () => {
+      const started = await service.start(USER_ID, CLIENT);
+      const other = await service.start(USER_ID, CLIENT);
+      await service.rotate(started.refreshToken, CLIENT);
+      const replayer = { userAgent: 'python-requests/2.32', ip: '198.51.100.23' };
+
+      await expect(service.rotate(started.refreshToken, replayer)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+
+      expect(isRevoked(started.sessionId)).toBe(true);
+      expect(isRevoked(other.sessionId)).toBe(false);
+      expect(audit.record).toHaveBeenCalledTimes(1);
+      expect(audit.record).toHaveBeenCalledWith(AuditEventType.RefreshReuseDetected, {
+        userId: USER_ID,
+        sessionId: started.sessionId,
+        client: replayer,
+      });
+    });
+
+    it('should record no audit event for an ordinary refresh or an unknown token', async () => {
+      const started = await service.start(USER_ID, CLIENT);
+      await service.rotate(started.refreshToken, CLIENT);
+      await expect(service.rotate('A'.repeat(43), CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+
+      expect(audit.record).not.toHaveBeenCalled();
+      expect(isRevoked(started.sessionId)).toBe(false);
     });
 
     it('should end the session and throw when it loses the race to retire the token', async () => {
@@ -218,19 +288,21 @@ describe('SessionsService', () => {
       jest.spyOn(repository, 'retireToken').mockResolvedValue(false);
       const insertSuccessor = jest.spyOn(repository, 'insertSuccessor');
 
-      await expect(service.rotate(started.refreshToken)).rejects.toThrow(
+      await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
       );
       expect(repository.session(started.sessionId)).toMatchObject({ endReason: 'refresh-reuse' });
       expect(insertSuccessor).not.toHaveBeenCalled();
+      expect(isRevoked(started.sessionId)).toBe(true);
+      expect(audit.record).toHaveBeenCalledWith(AuditEventType.RefreshReuseDetected, expect.anything());
     });
 
     it('should let only one of two racing refreshes win', async () => {
       const started = await service.start(USER_ID, CLIENT);
 
       const results = await Promise.allSettled([
-        service.rotate(started.refreshToken),
-        service.rotate(started.refreshToken),
+        service.rotate(started.refreshToken, CLIENT),
+        service.rotate(started.refreshToken, CLIENT),
       ]);
 
       expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -240,7 +312,7 @@ describe('SessionsService', () => {
       const started = await service.start(USER_ID, CLIENT);
       await service.end(started.sessionId, 'logout');
 
-      await expect(service.rotate(started.refreshToken)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+      await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
       expect(repository.session(started.sessionId).endReason).toBe('logout');
     });
 
@@ -248,14 +320,16 @@ describe('SessionsService', () => {
       const started = await service.start(USER_ID, CLIENT);
       clock.advanceSeconds(7 * DAY - 1);
 
-      await expect(service.rotate(started.refreshToken)).resolves.toMatchObject({ sessionId: started.sessionId });
+      await expect(service.rotate(started.refreshToken, CLIENT)).resolves.toMatchObject({
+        sessionId: started.sessionId,
+      });
     });
 
     it('should reject a token once the session has been idle for REFRESH_TOKEN_IDLE_TTL', async () => {
       const started = await service.start(USER_ID, CLIENT);
       clock.advanceSeconds(7 * DAY);
 
-      await expect(service.rotate(started.refreshToken)).rejects.toThrow(
+      await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
       );
     });
@@ -265,11 +339,11 @@ describe('SessionsService', () => {
       let token = started.refreshToken;
       for (let day = 6; day < 30; day += 6) {
         clock.advanceSeconds(6 * DAY);
-        token = (await service.rotate(token)).refreshToken;
+        token = (await service.rotate(token, CLIENT)).refreshToken;
       }
       clock.advanceSeconds(6 * DAY);
 
-      await expect(service.rotate(token)).rejects.toThrow(new UnauthorizedException(INVALID_REFRESH_TOKEN));
+      await expect(service.rotate(token, CLIENT)).rejects.toThrow(new UnauthorizedException(INVALID_REFRESH_TOKEN));
     });
 
     it('should reject a token past the absolute limit even when the stored idle limit is later', async () => {
@@ -277,7 +351,7 @@ describe('SessionsService', () => {
       repository.session(started.sessionId).idleExpiresAt = new Date(STARTED_AT.getTime() + 90 * DAY * 1000);
       clock.advanceSeconds(30 * DAY);
 
-      await expect(service.rotate(started.refreshToken)).rejects.toThrow(
+      await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
       );
     });
@@ -289,7 +363,7 @@ describe('SessionsService', () => {
       // Refresh on days 6, 12, 18, 24 and 29 of a 30-day session with a 7-day idle limit.
       for (const days of [6, 6, 6, 6, 5]) {
         clock.advanceSeconds(days * DAY);
-        const rotated = await service.rotate(token);
+        const rotated = await service.rotate(token, CLIENT);
         expiresIn.push(rotated.refreshExpiresIn);
         token = rotated.refreshToken;
       }
@@ -311,6 +385,17 @@ describe('SessionsService', () => {
 
       expect(repository.session(first.sessionId)).toMatchObject({ endedAt: clock.now(), endReason: 'logout' });
       expect(repository.session(second.sessionId).endedAt).toBeNull();
+      expect(isRevoked(first.sessionId)).toBe(true);
+      expect(isRevoked(second.sessionId)).toBe(false);
+    });
+
+    it('should write the revocation before the session row changes, and change nothing when it fails', async () => {
+      const started = await service.start(USER_ID, CLIENT);
+      jest.spyOn(revocationRows, 'save').mockRejectedValue(new Error('database is locked'));
+
+      await expect(service.end(started.sessionId, 'logout')).rejects.toThrow('database is locked');
+      expect(repository.session(started.sessionId).endedAt).toBeNull();
+      expect(isRevoked(started.sessionId)).toBe(false);
     });
 
     it.each([
@@ -327,7 +412,190 @@ describe('SessionsService', () => {
       expect(repository.session(first.sessionId).endReason).toBe(reason);
       expect(repository.session(second.sessionId).endReason).toBe(reason);
       expect(repository.session(other.sessionId).endedAt).toBeNull();
-      await expect(service.rotate(first.refreshToken)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+      await expect(service.rotate(first.refreshToken, CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+      expect(isRevoked(first.sessionId)).toBe(true);
+      expect(isRevoked(second.sessionId)).toBe(true);
+      expect(isRevoked(other.sessionId, OTHER_USER_ID)).toBe(false);
+    });
+  });
+
+  describe('endAllOfUser', () => {
+    it('should cut off the user and revoke every session that has not ended, expired ones included', async () => {
+      const expired = await service.start(USER_ID, CLIENT);
+      clock.advanceSeconds(8 * DAY);
+      const live = await service.start(USER_ID, CLIENT);
+      const other = await service.start(OTHER_USER_ID, CLIENT);
+      const issuedAt = clock.nowSeconds();
+      clock.advanceSeconds(1);
+
+      await service.endAllOfUser(USER_ID, 'logout-all');
+
+      expect(repository.session(expired.sessionId)).toMatchObject({ endedAt: clock.now(), endReason: 'logout-all' });
+      expect(repository.session(live.sessionId)).toMatchObject({ endedAt: clock.now(), endReason: 'logout-all' });
+      expect(repository.session(other.sessionId).endedAt).toBeNull();
+      expect(revocationRows.rows.map((row) => [row.kind, row.targetId]).sort()).toEqual(
+        [
+          ['session', expired.sessionId],
+          ['session', live.sessionId],
+          ['user', USER_ID],
+        ].sort(),
+      );
+      // A token of a session nobody knew about yet (a login racing the call) is stopped by the user cut-off.
+      expect(isRevoked('e1e2c3d4-0000-4000-8000-00000000000e', USER_ID, issuedAt)).toBe(true);
+      expect(isRevoked(other.sessionId, OTHER_USER_ID, issuedAt)).toBe(false);
+    });
+
+    it('should let a session started after the call work', async () => {
+      await service.start(USER_ID, CLIENT);
+      await service.endAllOfUser(USER_ID, 'password-changed');
+
+      const fresh = await service.start(USER_ID, CLIENT);
+
+      expect(isRevoked(fresh.sessionId)).toBe(false);
+      await expect(service.rotate(fresh.refreshToken, CLIENT)).resolves.toMatchObject({ sessionId: fresh.sessionId });
+    });
+
+    it('should not end an already ended session again', async () => {
+      const ended = await service.start(USER_ID, CLIENT);
+      await service.end(ended.sessionId, 'logout');
+      const endedAt = clock.now();
+      clock.advanceSeconds(60);
+
+      await service.endAllOfUser(USER_ID, 'logout-all');
+
+      expect(repository.session(ended.sessionId)).toMatchObject({ endedAt, endReason: 'logout' });
+    });
+  });
+
+  describe('list', () => {
+    it('should list only the live sessions of the user, newest first, marking the current one', async () => {
+      const idle = await service.start(USER_ID, CLIENT);
+      clock.advanceSeconds(3 * DAY);
+      const ended = await service.start(USER_ID, CLIENT);
+      await service.end(ended.sessionId, 'logout');
+      const older = await service.start(USER_ID, { userAgent: 'curl/8.5.0', ip: '198.51.100.4' });
+      await service.start(OTHER_USER_ID, CLIENT);
+      clock.advanceSeconds(60);
+      const current = await service.start(USER_ID, CLIENT);
+      clock.advanceSeconds(4 * DAY);
+
+      const sessions = await service.list(USER_ID, current.sessionId);
+
+      expect(sessions.map((session) => session.id)).toEqual([current.sessionId, older.sessionId]);
+      expect(sessions.map((session) => session.current)).toEqual([true, false]);
+      expect(sessions.map((session) => session.id)).not.toContain(idle.sessionId);
+      expect(sessions[1]).toEqual({
+        id: older.sessionId,
+        createdAt: new Date(STARTED_AT.getTime() + 3 * DAY * 1000),
+        lastUsedAt: new Date(STARTED_AT.getTime() + 3 * DAY * 1000),
+        expiresAt: new Date(STARTED_AT.getTime() + 10 * DAY * 1000),
+        userAgent: 'curl/8.5.0',
+        ip: '198.51.100.4',
+        current: false,
+      });
+    });
+
+    it('should give the absolute limit as expiresAt once it is nearer than the idle limit', async () => {
+      const started = await service.start(USER_ID, CLIENT);
+      let token = started.refreshToken;
+      for (let day = 6; day <= 24; day += 6) {
+        clock.advanceSeconds(6 * DAY);
+        token = (await service.rotate(token, CLIENT)).refreshToken;
+      }
+
+      const [session] = await service.list(USER_ID, started.sessionId);
+
+      expect(session).toMatchObject({
+        lastUsedAt: new Date(STARTED_AT.getTime() + 24 * DAY * 1000),
+        expiresAt: new Date(STARTED_AT.getTime() + 30 * DAY * 1000),
+        current: true,
+      });
+    });
+
+    it('should answer an empty list for a user without sessions', async () => {
+      await expect(service.list(USER_ID, 'f1e2c3d4-0000-4000-8000-00000000000f')).resolves.toEqual([]);
+    });
+  });
+
+  describe('endOwn', () => {
+    it('should end and revoke one of the caller’s live sessions', async () => {
+      const phone = await service.start(USER_ID, CLIENT);
+      const laptop = await service.start(USER_ID, CLIENT);
+
+      await expect(service.endOwn(USER_ID, phone.sessionId, 'revoked-by-user')).resolves.toBeUndefined();
+
+      expect(repository.session(phone.sessionId)).toMatchObject({ endedAt: clock.now(), endReason: 'revoked-by-user' });
+      expect(repository.session(laptop.sessionId).endedAt).toBeNull();
+      expect(isRevoked(phone.sessionId)).toBe(true);
+      expect(isRevoked(laptop.sessionId)).toBe(false);
+    });
+
+    it('should answer 404 for another user’s session and leave it running', async () => {
+      const theirs = await service.start(OTHER_USER_ID, CLIENT);
+
+      await expect(service.endOwn(USER_ID, theirs.sessionId, 'revoked-by-user')).rejects.toThrow(NotFoundException);
+      expect(repository.session(theirs.sessionId).endedAt).toBeNull();
+      expect(isRevoked(theirs.sessionId, OTHER_USER_ID)).toBe(false);
+    });
+
+    it('should answer 404 for a session that has already ended, keeping its end reason', async () => {
+      const ended = await service.start(USER_ID, CLIENT);
+      await service.end(ended.sessionId, 'logout');
+
+      await expect(service.endOwn(USER_ID, ended.sessionId, 'revoked-by-user')).rejects.toThrow(NotFoundException);
+      expect(repository.session(ended.sessionId).endReason).toBe('logout');
+    });
+
+    it('should answer 404 for an unknown session id without revoking anything', async () => {
+      await service.start(USER_ID, CLIENT);
+
+      await expect(service.endOwn(USER_ID, 'f1e2c3d4-0000-4000-8000-00000000000f', 'revoked-by-user')).rejects.toThrow(
+        NotFoundException,
+      );
+      expect(revocationRows.rows).toEqual([]);
+    });
+  });
+
+  describe('purgeFinished', () => {
+    it('should delete sessions past their limits and those ended more than access TTL + tolerance ago', async () => {
+      const deleteFinished = jest.spyOn(repository, 'deleteFinished');
+      const idle = await service.start(USER_ID, CLIENT);
+      clock.advanceSeconds(7 * DAY);
+      const endedLongAgo = await service.start(USER_ID, CLIENT);
+      await service.end(endedLongAgo.sessionId, 'logout');
+      clock.advanceSeconds(REVOCATION_WINDOW_SECONDS);
+      const endedJustNow = await service.start(USER_ID, CLIENT);
+      await service.end(endedJustNow.sessionId, 'logout');
+      const live = await service.start(USER_ID, CLIENT);
+
+      await expect(service.purgeFinished()).resolves.toBe(2);
+
+      expect(deleteFinished).toHaveBeenCalledWith(
+        clock.now(),
+        new Date(clock.now().getTime() - REVOCATION_WINDOW_SECONDS * 1000),
+      );
+      expect(repository.sessions.map((session) => session.id).sort()).toEqual(
+        [endedJustNow.sessionId, live.sessionId].sort(),
+      );
+      expect(repository.sessions.map((session) => session.id)).not.toContain(idle.sessionId);
+    });
+
+    it('should measure the window with the configured access TTL and clock tolerance', async () => {
+      const moduleRef = await Test.createTestingModule({
+        providers: [
+          SessionsService,
+          { provide: SessionsRepository, useValue: repository },
+          { provide: RevocationsService, useValue: revocations },
+          { provide: AuditService, useValue: audit },
+          { provide: AppConfig, useValue: loadConfig({ ACCESS_TOKEN_TTL: '5m', JWT_CLOCK_TOLERANCE: '30s' }) },
+          { provide: Clock, useValue: clock },
+        ],
+      }).compile();
+      const deleteFinished = jest.spyOn(repository, 'deleteFinished');
+
+      await moduleRef.get(SessionsService).purgeFinished();
+
+      expect(deleteFinished).toHaveBeenCalledWith(clock.now(), new Date(clock.now().getTime() - 330 * 1000));
     });
   });
 });

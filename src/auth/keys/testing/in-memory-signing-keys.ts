@@ -1,3 +1,4 @@
+import type { JwtAlgorithm } from '../../../config/app-config';
 import { SigningKey } from '../signing-key.entity';
 import { NewSigningKey, SigningKeysRepository } from '../signing-keys.repository';
 
@@ -6,9 +7,7 @@ export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof Si
   rows: SigningKey[] = [];
 
   findUsable(): Promise<SigningKey[]> {
-    // Reversed first so that keys created in the same millisecond still come newest first after the stable sort.
-    const usable = this.rows.filter((row) => row.revokedAt === null).reverse();
-    usable.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    const usable = this.rows.filter((row) => row.revokedAt === null).sort(newestFirst);
     return Promise.resolve(usable.map((row) => ({ ...row })));
   }
 
@@ -22,9 +21,11 @@ export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof Si
     return Promise.resolve();
   }
 
-  retireOlderThan(createdBefore: Date, at: Date): Promise<void> {
+  retireAllButNewest(algorithm: JwtAlgorithm, at: Date): Promise<void> {
     this.rows
-      .filter((row) => row.retiredAt === null && row.createdAt.getTime() < createdBefore.getTime())
+      .filter((row) => row.algorithm === algorithm && row.retiredAt === null && row.revokedAt === null)
+      .sort(newestFirst)
+      .slice(1)
       .forEach((row) => (row.retiredAt = at));
     return Promise.resolve();
   }
@@ -44,4 +45,9 @@ export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof Si
     this.rows.splice(0, this.rows.length, ...kept);
     return Promise.resolve(deleted);
   }
+}
+
+/** The repository's order: createdAt, then kid, both descending. */
+function newestFirst(a: SigningKey, b: SigningKey): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.kid < b.kid ? 1 : a.kid > b.kid ? -1 : 0);
 }

@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { CleanupService } from './cleanup.service';
+import { RevocationsService } from './revocations/revocations.service';
+import { SessionsService } from './sessions/sessions.service';
+
+describe('CleanupService', () => {
+  let cleanup: CleanupService;
+  let sessions: { purgeFinished: jest.Mock<Promise<number>, []> };
+  let revocations: { purgeExpired: jest.Mock<Promise<number>, []> };
+  let logError: jest.SpyInstance;
+
+  beforeEach(async () => {
+    sessions = { purgeFinished: jest.fn(() => Promise.resolve(3)) };
+    revocations = { purgeExpired: jest.fn(() => Promise.resolve(2)) };
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        CleanupService,
+        { provide: SessionsService, useValue: sessions },
+        { provide: RevocationsService, useValue: revocations },
+      ],
+    }).compile();
+    cleanup = moduleRef.get(CleanupService);
+  });
+
+  afterEach(() => {
+    cleanup.onModuleDestroy();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('should purge finished sessions and expired revocations', async () => {
+    await expect(cleanup.run()).resolves.toBeUndefined();
+
+    expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
+    expect(revocations.purgeExpired).toHaveBeenCalledTimes(1);
+  });
+
+  it('should log a failure and not throw, so the next run still happens', async () => {
+    sessions.purgeFinished.mockRejectedValue(new Error('database is locked'));
+
+    await expect(cleanup.run()).resolves.toBeUndefined();
+
+    expect(logError).toHaveBeenCalledTimes(1);
+  });
+
+  it('should run every 10 minutes once the app has started, and stop when it shuts down', () => {
+    jest.useFakeTimers();
+    cleanup.onApplicationBootstrap();
+
+    jest.advanceTimersByTime(10 * 60 * 1000 - 1);
+    expect(sessions.purgeFinished).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
+
+    cleanup.onModuleDestroy();
+    jest.advanceTimersByTime(60 * 60 * 1000);
+    expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,290 @@
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../common/clock';
+import { FakeClock } from '../../common/testing/fake-clock';
+import { AppConfig } from '../../config/app-config';
+import { loadConfig } from '../../config/load-config';
+import { RevocationKind } from './revocation.entity';
+import { RevocationsRepository } from './revocations.repository';
+import { RevocationsService, TokenIdentity } from './revocations.service';
+import { InMemoryRevocations } from './testing/in-memory-revocations';
+
+const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
+const OTHER_USER_ID = '0d7c9e1f-3a2b-4c5d-8e6f-7a8b9c0d1e2f';
+const SESSION_ID = 'a1e2c3d4-0000-4000-8000-000000000002';
+const OTHER_SESSION_ID = 'b1e2c3d4-0000-4000-8000-000000000003';
+/** A revocation at 12:00:00.400: inside a second, so that "the same second" means something. */
+const REVOKED_AT = new Date('2026-03-01T12:00:00.400Z');
+const REVOKED_SECOND = Math.floor(REVOKED_AT.getTime() / 1000);
+/** ACCESS_TOKEN_TTL (15m) plus JWT_CLOCK_TOLERANCE (1s), in seconds. */
+const WINDOW_SECONDS = 15 * 60 + 1;
+
+function token(overrides: Partial<TokenIdentity> = {}): TokenIdentity {
+  return { sub: USER_ID, sid: SESSION_ID, iat: REVOKED_SECOND - 60, ...overrides };
+}
+
+async function createService(
+  rows: InMemoryRevocations,
+  clock: Clock,
+  env: Record<string, string> = {},
+): Promise<RevocationsService> {
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      RevocationsService,
+      { provide: RevocationsRepository, useValue: rows },
+      { provide: AppConfig, useValue: loadConfig(env) },
+      { provide: Clock, useValue: clock },
+    ],
+  }).compile();
+  const service = moduleRef.get(RevocationsService);
+  await service.onModuleInit();
+  return service;
+}
+
+describe('RevocationsService', () => {
+  let rows: InMemoryRevocations;
+  let clock: FakeClock;
+  let service: RevocationsService;
+
+  beforeEach(async () => {
+    rows = new InMemoryRevocations();
+    clock = new FakeClock(REVOKED_AT);
+    service = await createService(rows, clock);
+  });
+
+  it('should revoke nothing when empty', () => {
+    expect(service.isRevoked(token())).toBe(false);
+    expect(service.size).toEqual({ sessions: 0, users: 0 });
+  });
+
+  describe('a revoked session', () => {
+    it('should revoke every token carrying its sid, whenever it was issued', async () => {
+      await service.revokeSessions([SESSION_ID]);
+
+      expect(service.isRevoked(token())).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND }))).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 60 }))).toBe(true);
+    });
+
+    it('should not revoke another session of the same user', async () => {
+      await service.revokeSessions([SESSION_ID]);
+
+      expect(service.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(false);
+    });
+
+    it('should revoke several sessions in one call and store one row each', async () => {
+      await service.revokeSessions([SESSION_ID, OTHER_SESSION_ID]);
+
+      expect(service.isRevoked(token())).toBe(true);
+      expect(service.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(true);
+      expect(rows.rows).toEqual([
+        {
+          kind: RevocationKind.Session,
+          targetId: SESSION_ID,
+          revokedAt: REVOKED_AT,
+          expiresAt: new Date(REVOKED_AT.getTime() + WINDOW_SECONDS * 1000),
+        },
+        expect.objectContaining({ kind: RevocationKind.Session, targetId: OTHER_SESSION_ID }),
+      ]);
+    });
+
+    it('should accept an empty list', async () => {
+      await expect(service.revokeSessions([])).resolves.toBeUndefined();
+      expect(service.size).toEqual({ sessions: 0, users: 0 });
+    });
+  });
+
+  describe('a user cut-off', () => {
+    it('should revoke every token of the user issued before the revocation second', async () => {
+      await service.revokeUser(USER_ID);
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND - 1 }))).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND - WINDOW_SECONDS, sid: OTHER_SESSION_ID }))).toBe(true);
+    });
+
+    it('should not revoke a token issued at or after the revocation second (a fresh login in the same second)', async () => {
+      await service.revokeUser(USER_ID);
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND, sid: randomUUID() }))).toBe(false);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 1, sid: randomUUID() }))).toBe(false);
+    });
+
+    it('should not revoke the tokens of another user', async () => {
+      await service.revokeUser(USER_ID);
+
+      expect(service.isRevoked(token({ sub: OTHER_USER_ID }))).toBe(false);
+    });
+
+    it('should move forward with a later cut-off', async () => {
+      await service.revokeUser(USER_ID);
+      clock.advanceSeconds(30);
+
+      await service.revokeUser(USER_ID);
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 29 }))).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 30 }))).toBe(false);
+      expect(service.size.users).toBe(1);
+    });
+
+    it('should never move back with an older cut-off', async () => {
+      clock.advanceSeconds(30);
+      await service.revokeUser(USER_ID);
+      clock.set(REVOKED_AT);
+
+      await service.revokeUser(USER_ID);
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 29 }))).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 30 }))).toBe(false);
+    });
+
+    it('should keep the later forget time when an older cut-off arrives', async () => {
+      clock.advanceSeconds(30);
+      await service.revokeUser(USER_ID);
+      clock.set(REVOKED_AT);
+      await service.revokeUser(USER_ID);
+
+      clock.advanceSeconds(WINDOW_SECONDS + 1);
+      await service.purgeExpired();
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 29 }))).toBe(true);
+      clock.advanceSeconds(30);
+      await service.purgeExpired();
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 29 }))).toBe(false);
+    });
+  });
+
+  describe('expiry', () => {
+    beforeEach(async () => {
+      await service.revokeSessions([SESSION_ID]);
+      await service.revokeUser(USER_ID);
+    });
+
+    it('should keep its entries until access TTL + clock tolerance have passed', async () => {
+      clock.set(new Date(REVOKED_AT.getTime() + WINDOW_SECONDS * 1000 - 1));
+
+      await expect(service.purgeExpired()).resolves.toBe(0);
+
+      expect(service.isRevoked(token())).toBe(true);
+      expect(service.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(true);
+      expect(service.size).toEqual({ sessions: 1, users: 1 });
+      expect(rows.rows).toHaveLength(2);
+    });
+
+    it('should forget its entries, in memory and in the repository, once the window has passed', async () => {
+      const deleteExpired = jest.spyOn(rows, 'deleteExpired');
+      clock.advanceSeconds(WINDOW_SECONDS + 1);
+
+      await expect(service.purgeExpired()).resolves.toBe(2);
+
+      expect(deleteExpired).toHaveBeenCalledWith(clock.now());
+      expect(service.size).toEqual({ sessions: 0, users: 0 });
+      expect(service.isRevoked(token())).toBe(false);
+      expect(rows.rows).toEqual([]);
+    });
+
+    it('should measure the window with the configured access TTL and clock tolerance', async () => {
+      const short = await createService(new InMemoryRevocations(), clock, {
+        ACCESS_TOKEN_TTL: '5m',
+        JWT_CLOCK_TOLERANCE: '30s',
+      });
+      await short.revokeSessions([SESSION_ID]);
+
+      clock.advanceSeconds(329);
+      await short.purgeExpired();
+      expect(short.isRevoked(token())).toBe(true);
+
+      clock.advanceSeconds(1);
+      await short.purgeExpired();
+      expect(short.isRevoked(token())).toBe(false);
+    });
+
+    it('should purge only the entries that have expired', async () => {
+      clock.advanceSeconds(600);
+      await service.revokeSessions([OTHER_SESSION_ID]);
+      clock.advanceSeconds(WINDOW_SECONDS - 600 + 1);
+
+      await expect(service.purgeExpired()).resolves.toBe(2);
+
+      expect(service.size).toEqual({ sessions: 1, users: 0 });
+      expect(service.isRevoked(token({ sid: OTHER_SESSION_ID, iat: REVOKED_SECOND + 600 }))).toBe(true);
+      expect(rows.rows.map((row) => row.targetId)).toEqual([OTHER_SESSION_ID]);
+    });
+
+    it('should stay bounded: 10 000 ended sessions are all forgotten after the window', async () => {
+      const ids = Array.from({ length: 10_000 }, () => randomUUID());
+      await service.revokeSessions(ids);
+      expect(service.size.sessions).toBe(10_001);
+
+      clock.advanceSeconds(WINDOW_SECONDS + 1);
+      await service.purgeExpired();
+
+      expect(service.size).toEqual({ sessions: 0, users: 0 });
+      expect(rows.rows).toEqual([]);
+    });
+  });
+
+  describe('reload', () => {
+    it('should answer the same after a restart over the same stored rows', async () => {
+      await service.revokeSessions([SESSION_ID]);
+      clock.advanceSeconds(1);
+      await service.revokeUser(OTHER_USER_ID);
+
+      const restarted = await createService(rows, clock);
+
+      expect(restarted.size).toEqual({ sessions: 1, users: 1 });
+      expect(restarted.isRevoked(token())).toBe(true);
+      expect(restarted.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(false);
+      expect(restarted.isRevoked(token({ sub: OTHER_USER_ID, sid: OTHER_SESSION_ID, iat: REVOKED_SECOND }))).toBe(true);
+      expect(restarted.isRevoked(token({ sub: OTHER_USER_ID, sid: OTHER_SESSION_ID, iat: REVOKED_SECOND + 1 }))).toBe(
+        false,
+      );
+    });
+
+    it('should not load entries that expired while the instance was down', async () => {
+      await service.revokeSessions([SESSION_ID]);
+      clock.advanceSeconds(WINDOW_SECONDS);
+
+      const restarted = await createService(rows, clock);
+
+      expect(restarted.size).toEqual({ sessions: 0, users: 0 });
+      expect(restarted.isRevoked(token())).toBe(false);
+    });
+
+    it('should learn what another instance revoked', async () => {
+      const other = await createService(rows, clock);
+      await other.revokeSessions([OTHER_SESSION_ID]);
+      expect(service.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(false);
+
+      await service.reload();
+
+      expect(service.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(true);
+    });
+  });
+
+  describe('writes', () => {
+    it('should reach the repository before memory, and not report a token revoked when the write fails', async () => {
+      jest.spyOn(rows, 'save').mockRejectedValue(new Error('database is locked'));
+
+      await expect(service.revokeSessions([SESSION_ID])).rejects.toThrow('database is locked');
+      await expect(service.revokeUser(USER_ID)).rejects.toThrow('database is locked');
+
+      expect(service.isRevoked(token())).toBe(false);
+      expect(service.size).toEqual({ sessions: 0, users: 0 });
+    });
+
+    it('should have stored the entry by the time it is reported revoked', async () => {
+      const save = jest.spyOn(rows, 'save');
+      let revokedDuringSave: boolean | undefined;
+      save.mockImplementation((entries) => {
+        revokedDuringSave = service.isRevoked(token());
+        return InMemoryRevocations.prototype.save.call(rows, entries);
+      });
+
+      await service.revokeSessions([SESSION_ID]);
+
+      expect(revokedDuringSave).toBe(false);
+      expect(service.isRevoked(token())).toBe(true);
+      expect(rows.rows).toHaveLength(1);
+    });
+  });
+});
