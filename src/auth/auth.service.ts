@@ -66,9 +66,29 @@ export class AuthService {
     }
     this.throttle.recordSuccess(throttleKeys[0]);
     await this.upgradePasswordHash(user, credentials.password);
-    const issued = await this.sessions.start(user.id, client);
+    const { current, issued } = await this.startSession(user, client);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
-    return this.tokensFor(user, issued);
+    return this.tokensFor(current, issued);
+  }
+
+  /**
+   * Starts the session, then reads the user again: an admin change racing this login either finds the new session
+   * and ends it, or was saved before the second read, so the token never carries stale roles or a disabled user.
+   */
+  private async startSession(user: User, client: ClientInfo): Promise<{ current: User; issued: IssuedRefreshToken }> {
+    const issued = await this.sessions.start(user.id, client).catch(async (error: unknown) => {
+      // The user was deleted while the password was being checked.
+      if (!(await this.users.findById(user.id))) {
+        throw new UnauthorizedException(INVALID_CREDENTIALS);
+      }
+      throw error;
+    });
+    const current = await this.users.findById(user.id);
+    if (!current || current.disabled) {
+      await this.sessions.end(issued.sessionId, 'disabled');
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    return { current, issued };
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {

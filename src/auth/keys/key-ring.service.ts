@@ -90,7 +90,7 @@ export class KeyRing implements OnModuleInit {
     return this.jwks;
   }
 
-  /** Makes a new key and stores it; the next reload makes it the active one. Returns its kid. */
+  /** Makes a new key, stores it and makes it the active one. Returns the kid of the key that now signs. */
   async createKey(): Promise<string> {
     const algorithm = this.config.jwt.algorithm;
     const kid = randomBytes(16).toString('base64url');
@@ -106,7 +106,8 @@ export class KeyRing implements OnModuleInit {
     await this.keys.retireAllButNewest(algorithm, createdAt);
     this.logger.log(`Created signing key ${kid} (${algorithm})`);
     await this.reload();
-    return kid;
+    // Of two keys made in the same millisecond the ring's order picks one; name the key that actually signs.
+    return this.active.kid;
   }
 
   /** Reads the ring again from the table; concurrent callers share one read. */

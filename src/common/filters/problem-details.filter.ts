@@ -76,7 +76,12 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, body: 
     const tokenSent = typeof request.headers.authorization === 'string';
     void reply.header('WWW-Authenticate', tokenSent ? 'Bearer error="invalid_token"' : 'Bearer');
   }
-  void reply.status(body.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  // An error is about one request at one moment: no cache, shared or private, should keep it.
+  void reply
+    .status(body.status)
+    .header('Content-Type', PROBLEM_CONTENT_TYPE)
+    .header('Cache-Control', 'no-store')
+    .send(JSON.stringify(body));
 }
 
 function detailOf(error: HttpException): string | undefined {
