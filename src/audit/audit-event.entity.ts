@@ -13,14 +13,14 @@ export class AuditEvent {
   type: AuditEventType;
 
   /** The user the event is about; kept after the user is deleted (no foreign key). */
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @Column({ type: 'uuid', nullable: true })
   userId: string | null;
 
   /** Who did it, when that is someone else (an admin). */
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @Column({ type: 'uuid', nullable: true })
   actorId: string | null;
 
-  @Column({ type: 'varchar', length: 36, nullable: true })
+  @Column({ type: 'uuid', nullable: true })
   sessionId: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })

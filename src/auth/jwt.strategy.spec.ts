@@ -7,6 +7,7 @@ import { FakeClock } from '../common/testing/fake-clock';
 import type { AuthUser } from './decorators/auth-user';
 import { INVALID_ACCESS_TOKEN, JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { passThroughLock } from '../database/testing/pass-through-lock';
 import { KeyRing } from './keys/key-ring.service';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
@@ -264,8 +265,11 @@ describe('JwtStrategy', () => {
         moduleRef.get(AppConfig),
         moduleRef.get<SigningKeysRepository>(SigningKeysRepository),
         moduleRef.get(Clock),
+        passThroughLock,
       );
       await otherInstance.onModuleInit();
+      // Later than the ring's own key, as a rotation elsewhere would be.
+      clock.advanceSeconds(1);
       const kid = await otherInstance.createKey();
       const iat = now();
       const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), otherInstance.activeKey.signingKey, {

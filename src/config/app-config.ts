@@ -1,7 +1,8 @@
 export type JwtAlgorithm = 'RS256' | 'ES256' | 'PS256' | 'HS256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['RS256', 'ES256', 'PS256', 'HS256'];
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+export type DatabaseConfig =
+  { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize: number; statementTimeoutMs: number };
 
 /** The validated configuration; every other module reads settings from here, never from `process.env`. */
 export class AppConfig {

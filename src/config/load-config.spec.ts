@@ -70,6 +70,8 @@ describe('loadConfig', () => {
         PORT: '4000',
         HOST: ' 127.0.0.1 ',
         DATABASE_URL: 'postgres://bastion:pw@db.internal:5432/bastion',
+        DATABASE_POOL_SIZE: '25',
+        DATABASE_STATEMENT_TIMEOUT: '30s',
         REDIS_URL: 'rediss://cache.internal:6380',
         JWT_ISSUER: 'https://auth.example.org',
         JWT_AUDIENCE: 'orders-api',
@@ -91,7 +93,12 @@ describe('loadConfig', () => {
         production: false,
         port: 4000,
         host: '127.0.0.1',
-        database: { type: 'postgres', url: 'postgres://bastion:pw@db.internal:5432/bastion' },
+        database: {
+          type: 'postgres',
+          url: 'postgres://bastion:pw@db.internal:5432/bastion',
+          poolSize: 25,
+          statementTimeoutMs: 30_000,
+        },
         redisUrl: 'rediss://cache.internal:6380',
         jwt: {
           issuer: 'https://auth.example.org',
@@ -197,9 +204,23 @@ describe('loadConfig', () => {
     it.each(['postgres://app:pw@localhost:5432/app', 'postgresql://localhost/app?sslmode=require'])(
       'should read %s as PostgreSQL',
       (url) => {
-        expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url });
+        expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
+          type: 'postgres',
+          url,
+          poolSize: 10,
+          statementTimeoutMs: 10_000,
+        });
       },
     );
+
+    it.each([
+      ['DATABASE_POOL_SIZE', '0'],
+      ['DATABASE_POOL_SIZE', 'many'],
+      ['DATABASE_STATEMENT_TIMEOUT', '0s'],
+      ['DATABASE_STATEMENT_TIMEOUT', 'soon'],
+    ])('should refuse %s=%p on PostgreSQL, naming it', (name, value) => {
+      expect(namedVariables({ DATABASE_URL: 'postgres://db/app', [name]: value })).toEqual([name]);
+    });
 
     it('should not repeat a URL, which may hold a password, in its error', () => {
       const error = configError({ DATABASE_URL: 'postgres://bastion:Sup3rS3cret@db:99999/app' });

@@ -53,6 +53,11 @@ export function loadConfig(env: Env): AppConfig {
     swaggerEnabled: read('SWAGGER_ENABLED', production ? 'false' : 'true', parseBoolean),
   };
 
+  if (config.database?.type === 'postgres') {
+    config.database.poolSize = read('DATABASE_POOL_SIZE', '10', (value) => parseIntegerWithin(value, 1, 200));
+    config.database.statementTimeoutMs =
+      read('DATABASE_STATEMENT_TIMEOUT', '10s', (value) => parseDurationWithin(value, 1, 3600)) * 1000;
+  }
   checkKeyEncryptionSecret(config, problems);
   config.admin = readAdmin(env, problems);
   if (config.refreshToken.idleTtlSeconds > config.refreshToken.ttlSeconds) {
@@ -109,6 +114,14 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseIntegerWithin(value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new Error(`"${value}" must be a whole number from ${min} to ${max}`);
+  }
+  return number;
+}
+
 function parseBoolean(value: string): boolean {
   const normalised = value.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(normalised)) {
@@ -163,7 +176,7 @@ function parseDatabaseUrl(value: string): DatabaseConfig {
     if (!new URL(value).hostname) {
       throw new Error('needs a host, e.g. postgres://user@localhost:5432/bastion');
     }
-    return { type: 'postgres', url: value };
+    return { type: 'postgres', url: value, poolSize: 10, statementTimeoutMs: 10_000 };
   }
   throw new Error('use sqlite:<path>, sqlite::memory: or postgres://…');
 }

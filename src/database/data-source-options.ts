@@ -11,7 +11,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     entities: ENTITIES,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    migrationsRun: true,
+    // Migrations run under a lock at start-up (see database.module.ts), not inside initialize().
+    migrationsRun: false,
     migrationsTableName: 'migrations',
     // TypeORM's query log would print parameters such as password hashes; failures reach our own error log instead.
     logging: false,
@@ -21,6 +22,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       ...common,
       type: 'postgres',
       url: database.url,
+      extra: { max: database.poolSize, statement_timeout: database.statementTimeoutMs },
       migrations: [join(__dirname, 'migrations/postgres/*.{js,ts}')],
     };
   }

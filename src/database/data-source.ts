@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { dataSourceOptions } from './data-source-options';
+import { withPostgresTimestamps } from './postgres-timestamps';
 
 // The migration CLI's entry point: the same options as the app, from the same validated DATABASE_URL.
-export default new DataSource(dataSourceOptions(loadConfig(process.env).database));
+export default withPostgresTimestamps(new DataSource(dataSourceOptions(loadConfig(process.env).database)));

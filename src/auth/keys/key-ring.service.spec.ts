@@ -5,6 +5,8 @@ import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { KeyEncryption } from './key-encryption';
+import { DatabaseLock } from '../../database/database-lock';
+import { passThroughLock } from '../../database/testing/pass-through-lock';
 import { KeyRing } from './key-ring.service';
 import { generateKey } from './key-material';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -24,6 +26,7 @@ async function startRing(
   const moduleRef = await Test.createTestingModule({
     providers: [
       KeyRing,
+      { provide: DatabaseLock, useValue: passThroughLock },
       { provide: AppConfig, useValue: loadConfig({ KEY_ENCRYPTION_SECRET: SECRET, ...env }) },
       { provide: SigningKeysRepository, useValue: keys },
       { provide: Clock, useValue: clock },

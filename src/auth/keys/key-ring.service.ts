@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { KeyObject, randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { AppConfig, JwtAlgorithm } from '../../config/app-config';
+import { DatabaseLock, LockName } from '../../database/database-lock';
 import { KeyEncryption } from './key-encryption';
 import { resolveKeyEncryptionSecret } from './key-encryption-secret';
 import { generateKey, importKey } from './key-material';
@@ -45,13 +46,20 @@ export class KeyRing implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly keys: SigningKeysRepository,
     private readonly clock: Clock,
+    private readonly lock: DatabaseLock,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.encryption = new KeyEncryption(resolveKeyEncryptionSecret(this.config, this.logger));
     await this.reload();
     if (!this.active) {
-      await this.createKey();
+      // Instances starting together on an empty table make one first key between them, not one each.
+      await this.lock.withLock(LockName.SigningKeys, async () => {
+        await this.reload();
+        if (!this.active) {
+          await this.createKey();
+        }
+      });
     }
   }
 

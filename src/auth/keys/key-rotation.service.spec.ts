@@ -6,6 +6,7 @@ import { AuditService } from '../../audit/audit.service';
 import { AuditStub, createAuditStub } from '../../audit/testing/audit-stub';
 import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
+import { passThroughLock } from '../../database/testing/pass-through-lock';
 import { KeyRing } from './key-ring.service';
 import { KeyRotationService } from './key-rotation.service';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -292,7 +293,12 @@ describe('KeyRotationService', () => {
 
     /** Another instance sharing the table makes a key; this ring has not read it yet. */
     async function keyFromAnotherInstance(): Promise<string> {
-      const other = new KeyRing(fixture.moduleRef.get(AppConfig), fixture.moduleRef.get(SigningKeysRepository), clock);
+      const other = new KeyRing(
+        fixture.moduleRef.get(AppConfig),
+        fixture.moduleRef.get(SigningKeysRepository),
+        clock,
+        passThroughLock,
+      );
       await other.onModuleInit();
       clock.advanceSeconds(1);
       return other.createKey();

@@ -16,7 +16,7 @@ export class Revocation {
   @PrimaryColumn({ type: 'varchar', length: 16 })
   kind: RevocationKind;
 
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @PrimaryColumn({ type: 'uuid' })
   targetId: string;
 
   @Column()

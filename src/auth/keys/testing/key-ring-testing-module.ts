@@ -3,6 +3,8 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { loadConfig } from '../../../config/load-config';
+import { DatabaseLock } from '../../../database/database-lock';
+import { passThroughLock } from '../../../database/testing/pass-through-lock';
 import { KeyRing } from '../key-ring.service';
 import { SigningKeysRepository } from '../signing-keys.repository';
 import { InMemorySigningKeys } from './in-memory-signing-keys';
@@ -19,6 +21,7 @@ export async function createKeyRingTestingModule(options: {
     providers: [
       ...options.providers,
       KeyRing,
+      { provide: DatabaseLock, useValue: passThroughLock },
       {
         provide: AppConfig,
         useValue: loadConfig({ KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET, ...options.env }),
