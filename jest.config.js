@@ -20,10 +20,17 @@ const shared = {
   testEnvironment: 'node',
 };
 
+const e2e = { ...shared, rootDir: '.', roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' };
+// The same e2e suite again on PostgreSQL and Redis, when the servers are given (.ci/run gives them).
+const withPostgres = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL);
+
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
-    { ...shared, displayName: 'e2e', rootDir: '.', roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' },
+    { ...e2e, displayName: 'e2e' },
+    ...(withPostgres
+      ? [{ ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/utils/target-postgres.js'] }]
+      : []),
   ],
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   collectCoverageFrom: ['src/**/*.ts', '!src/metadata.ts', '!src/main.ts', '!src/database/migrations/**'],

@@ -9,6 +9,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -16,6 +17,7 @@ import { UsersModule } from './users/users.module';
     ConfigModule,
     CommonModule,
     DatabaseModule,
+    RedisModule,
     EventEmitterModule.forRoot(),
     UsersModule,
     AuthModule,

@@ -24,6 +24,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },
+      { path: 'health/live', method: RequestMethod.ALL },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
@@ -34,7 +35,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     reply.header('X-Request-Id', request.id);
     done(null, payload);
   });
-  app.enableShutdownHooks();
   if (config.swaggerEnabled) {
     await setUpOpenApi(app);
   }

@@ -6,6 +6,9 @@ import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
 
+/** In-flight requests get this long to finish after SIGTERM; then the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function bootstrap(): Promise<void> {
   // Validate before Nest starts, so a bad variable is reported by name and nothing else.
   loadConfig(process.env);
@@ -14,6 +17,20 @@ async function bootstrap(): Promise<void> {
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
   Logger.log(`Listening on ${await app.getUrl()}${config.swaggerEnabled ? ' (Swagger UI at /docs)' : ''}`, 'Bastion');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void shutDown(app, signal));
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish (bounded), closes Redis and the database pool, exits 0. */
+async function shutDown(app: NestFastifyApplication, signal: string): Promise<void> {
+  Logger.log(`${signal}: finishing in-flight requests, then stopping`, 'Bastion');
+  setTimeout(() => {
+    Logger.error(`In-flight requests did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting`, undefined, 'Bastion');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
+  await app.close();
+  process.exit(0);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -8,6 +8,9 @@ import { createTestApp } from './utils/create-test-app';
 import { FakeClock } from './utils/fake-clock';
 import { api, bearer, expectProblem } from './utils/http';
 import { expectAccessWorks, expectTokenRefused, getMe, refresh, sidOf } from './utils/sessions';
+import { Revocation } from '../src/auth/revocations/revocation.entity';
+import { RefreshToken } from '../src/auth/sessions/refresh-token.entity';
+import { Session } from '../src/auth/sessions/session.entity';
 
 const REVOCATION_WINDOW = 900 + 1; // ACCESS_TOKEN_TTL + JWT_CLOCK_TOLERANCE
 
@@ -27,13 +30,10 @@ describe('Clean-up of sessions, refresh tokens and revocations (e2e)', () => {
     await app.close();
   });
 
-  const count = async (table: string, where = '1 = 1', parameters: unknown[] = []): Promise<number> => {
-    const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`;
-    const rows = await app.get(DataSource).query<{ n: number }[]>(sql, parameters);
-    return Number(rows[0].n);
-  };
-  const sessionRows = (sid: string) => count('sessions', 'id = ?', [sid]);
-  const refreshTokenRows = (sid: string) => count('refresh_tokens', 'session_id = ?', [sid]);
+  // Through TypeORM, so the same counts work on SQLite and PostgreSQL.
+  const sessionRows = (sid: string) => app.get(DataSource).getRepository(Session).countBy({ id: sid });
+  const refreshTokenRows = (sid: string) => app.get(DataSource).getRepository(RefreshToken).countBy({ sessionId: sid });
+  const revocationRows = () => app.get(DataSource).getRepository(Revocation).count();
 
   it('should keep what still matters, then purge ended sessions and expired revocations from the table and memory', async () => {
     const revocations = app.get(RevocationsService);
@@ -59,7 +59,7 @@ describe('Clean-up of sessions, refresh tokens and revocations (e2e)', () => {
     await cleanup.run();
 
     expect(revocations.size).toEqual({ sessions: 0, users: 0 });
-    expect(await count('revocations')).toBe(0);
+    expect(await revocationRows()).toBe(0);
     for (const ended of [loggedOut.tokens, everywhere.tokens]) {
       expect(await sessionRows(sidOf(ended))).toBe(0);
       expect(await refreshTokenRows(sidOf(ended))).toBe(0);

@@ -19,7 +19,7 @@ interface OpenApiDocument {
   };
 }
 
-// Every route of api.md built so far, and whether it needs a bearer token.
+// Every route of api.md, and whether it needs a bearer token.
 const ROUTES: [method: string, path: string, needsToken: boolean][] = [
   ['post', '/api/v1/auth/register', false],
   ['post', '/api/v1/auth/login', false],
@@ -32,8 +32,16 @@ const ROUTES: [method: string, path: string, needsToken: boolean][] = [
   ['get', '/api/v1/users/{id}', true],
   ['patch', '/api/v1/users/{id}', true],
   ['delete', '/api/v1/users/{id}', true],
+  ['post', '/api/v1/auth/logout-all', true],
+  ['get', '/api/v1/auth/verify', true],
+  ['get', '/api/v1/auth/sessions', true],
+  ['delete', '/api/v1/auth/sessions/{id}', true],
+  ['post', '/api/v1/auth/password', true],
+  ['post', '/api/v1/admin/keys/rotate', true],
+  ['get', '/api/v1/admin/audit', true],
   ['get', '/.well-known/jwks.json', false],
   ['get', '/health', false],
+  ['get', '/health/live', false],
 ];
 const PUBLIC_OPERATIONS = ROUTES.filter(([, , needsToken]) => !needsToken).map(([method, path]) => `${method} ${path}`);
 
@@ -132,6 +140,13 @@ describe('OpenAPI (e2e)', () => {
     ['delete', '/api/v1/users/{id}', '204', null],
     ['get', '/.well-known/jwks.json', '200', 'JwksDto'],
     ['get', '/health', '200', 'HealthDto'],
+    ['get', '/health/live', '200', 'LivenessDto'],
+    ['post', '/api/v1/auth/logout-all', '204', null],
+    ['get', '/api/v1/auth/verify', '200', 'VerifyResponseDto'],
+    ['delete', '/api/v1/auth/sessions/{id}', '204', null],
+    ['post', '/api/v1/auth/password', '204', null],
+    ['post', '/api/v1/admin/keys/rotate', '201', 'RotatedKeyDto'],
+    ['get', '/api/v1/admin/audit', '200', 'AuditPageDto'],
   ])('should document the success answer of %s %s: %s %s', (method, path, status, schemaName) => {
     const response = document.paths[path][method].responses[status];
 

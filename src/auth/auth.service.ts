@@ -47,7 +47,7 @@ export class AuthService {
       { kind: 'account', id: credentials.email },
       { kind: 'client', id: client.ip ?? 'unknown' },
     ];
-    const retryAfter = this.throttle.retryAfterSeconds(throttleKeys);
+    const retryAfter = await this.throttle.retryAfterSeconds(throttleKeys);
     if (retryAfter > 0) {
       throw new TooManyRequestsException(retryAfter);
     }
@@ -56,7 +56,7 @@ export class AuthService {
       ? await this.passwords.verify(user.passwordHash, credentials.password)
       : await this.passwords.verifyAgainstNothing(credentials.password);
     if (!user || !passwordMatches || user.disabled) {
-      this.throttle.recordFailure(throttleKeys);
+      await this.throttle.recordFailure(throttleKeys);
       await this.audit.record(AuditEventType.LoginFailed, {
         userId: user?.id,
         client,
@@ -64,7 +64,7 @@ export class AuthService {
       });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    this.throttle.recordSuccess(throttleKeys[0]);
+    await this.throttle.recordSuccess(throttleKeys[0]);
     await this.upgradePasswordHash(user, credentials.password);
     const { current, issued } = await this.startSession(user, client);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });

@@ -11,6 +11,8 @@ export class AppConfig {
   host: string;
   database: DatabaseConfig;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so that several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   jwt: {
     issuer: string;
     audience: string;

@@ -32,6 +32,7 @@ export function loadConfig(env: Env): AppConfig {
     host: read('HOST', '0.0.0.0', nonEmpty),
     database: read('DATABASE_URL', 'sqlite:data/app.sqlite', parseDatabaseUrl),
     redisUrl: read('REDIS_URL', '', (value) => (value ? parseUrl(value, ['redis:', 'rediss:']) : null)),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', 'bastion:', nonEmpty),
     jwt: {
       issuer: read('JWT_ISSUER', `http://localhost:${port ?? 3000}`, (value) => parseUrl(value, ['http:', 'https:'])),
       audience: read('JWT_AUDIENCE', 'bastion-api', nonEmpty),

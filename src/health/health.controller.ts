@@ -1,8 +1,8 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
-import { HealthDto } from './health.dto';
+import { HealthDto, LivenessDto } from './health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
@@ -10,16 +10,24 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** 200 when the service and its database answer, else 503. */
+  /** Readiness: 200 when the database answers (Redis, when configured, is reported), else 503. */
   @Get()
   @Public()
-  @ApiResponse({ status: 503, description: 'The database does not answer.', type: HealthDto })
+  @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: HealthDto })
+  @ApiResponse({ status: 503, description: 'The database does not answer.', type: HealthDto })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
     const report = await this.health.check();
-    void reply
-      .status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .header('Cache-Control', 'no-store');
+    void reply.status(report.status === 'error' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return report;
+  }
+
+  /** Liveness: 200 while the process answers; touches no dependency. */
+  @Get('live')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
+    return { status: 'ok' };
   }
 }

@@ -3,6 +3,7 @@ import { KeyObject, randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { AppConfig, JwtAlgorithm } from '../../config/app-config';
 import { DatabaseLock, LockName } from '../../database/database-lock';
+import { RedisService } from '../../redis/redis.service';
 import { KeyEncryption } from './key-encryption';
 import { resolveKeyEncryptionSecret } from './key-encryption-secret';
 import { generateKey, importKey } from './key-material';
@@ -27,6 +28,7 @@ export interface PublicJwk {
 
 /** An unknown `kid` may be a key another instance just made; the table is read again at most this often for it. */
 const UNKNOWN_KID_RELOAD_INTERVAL_MS = 2000;
+const CHANNEL = 'signing-keys';
 
 /**
  * The signing keys, held in memory as parsed key objects. The newest key that is not retired signs; every key of the
@@ -47,10 +49,12 @@ export class KeyRing implements OnModuleInit {
     private readonly keys: SigningKeysRepository,
     private readonly clock: Clock,
     private readonly lock: DatabaseLock,
+    private readonly redis: RedisService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.encryption = new KeyEncryption(resolveKeyEncryptionSecret(this.config, this.logger));
+    await this.redis.subscribe(CHANNEL, () => void this.reload().catch(() => undefined));
     await this.reload();
     if (!this.active) {
       // Instances starting together on an empty table make one first key between them, not one each.
@@ -114,8 +118,14 @@ export class KeyRing implements OnModuleInit {
     await this.keys.retireAllButNewest(algorithm, createdAt);
     this.logger.log(`Created signing key ${kid} (${algorithm})`);
     await this.reload();
+    await this.announceChange();
     // Of two keys made in the same millisecond the ring's order picks one; name the key that actually signs.
     return this.active.kid;
+  }
+
+  /** Tells every other instance to read the ring again now rather than at its next periodic reload. */
+  async announceChange(): Promise<void> {
+    await this.redis.publish(CHANNEL, 'changed');
   }
 
   /** Reads the ring again from the table; concurrent callers share one read. */

@@ -58,6 +58,7 @@ export class KeyRotationService implements OnApplicationBootstrap, OnModuleDestr
       await this.keyRing.createKey();
     } else {
       await this.keyRing.reload();
+      await this.keyRing.announceChange();
     }
     await this.audit.record(AuditEventType.KeyRevoked, { actorId: actor.actorId, details: { kid, via: actor.via } });
   }

@@ -1,8 +1,20 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { RedisService } from '../../redis/redis.service';
 import { Revocation, RevocationKind } from './revocation.entity';
 import { RevocationsRepository } from './revocations.repository';
+
+const CHANNEL = 'revocations';
+/** While Redis is configured but unreachable, the set is read again from the database this often. */
+export const FALLBACK_RELOAD_INTERVAL_MS = 2000;
+
+interface RevocationMessage {
+  kind: RevocationKind;
+  targetId: string;
+  revokedAt: number;
+  expiresAt: number;
+}
 
 export interface TokenIdentity {
   sub: string;
@@ -17,7 +29,9 @@ export interface TokenIdentity {
  * could stop has expired. Writes go to the database first, so a restarted instance reloads the same set.
  */
 @Injectable()
-export class RevocationsService implements OnModuleInit {
+export class RevocationsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(RevocationsService.name);
+  private fallbackTimer: NodeJS.Timeout | undefined;
   /** Session id → when the entry may be forgotten (ms since the epoch). */
   private readonly endedSessions = new Map<string, number>();
   /** User id → tokens issued before this second are revoked, and when the entry may be forgotten. */
@@ -27,10 +41,25 @@ export class RevocationsService implements OnModuleInit {
     private readonly revocations: RevocationsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly redis: RedisService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload();
+    if (this.redis.enabled) {
+      await this.redis.subscribe(CHANNEL, (message) => this.onMessage(message));
+      // After an outage, whatever was published meanwhile is read from the database.
+      this.redis.onReconnect(() => void this.reloadQuietly());
+      this.fallbackTimer = setInterval(() => {
+        if (!this.redis.healthy) {
+          void this.reloadQuietly();
+        }
+      }, FALLBACK_RELOAD_INTERVAL_MS).unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.fallbackTimer);
   }
 
   isRevoked(token: TokenIdentity): boolean {
@@ -43,16 +72,12 @@ export class RevocationsService implements OnModuleInit {
 
   /** Stops every access token of these sessions, at once. */
   async revokeSessions(sessionIds: string[]): Promise<void> {
-    const entries = sessionIds.map((id) => this.entry(RevocationKind.Session, id));
-    await this.revocations.save(entries);
-    entries.forEach((entry) => this.remember(entry));
+    await this.record(sessionIds.map((id) => this.entry(RevocationKind.Session, id)));
   }
 
   /** Stops every access token the user holds now; tokens issued from this second on are unaffected. */
   async revokeUser(userId: string): Promise<void> {
-    const entry = this.entry(RevocationKind.User, userId);
-    await this.revocations.save([entry]);
-    this.remember(entry);
+    await this.record([this.entry(RevocationKind.User, userId)]);
   }
 
   /** Rebuilds the set from the database: at start-up, and to learn what other instances revoked. */
@@ -72,6 +97,36 @@ export class RevocationsService implements OnModuleInit {
 
   get size(): { sessions: number; users: number } {
     return { sessions: this.endedSessions.size, users: this.userCutoffs.size };
+  }
+
+  /** Database first, then this instance, then every other instance through Redis. */
+  private async record(entries: Revocation[]): Promise<void> {
+    if (entries.length === 0) {
+      return;
+    }
+    await this.revocations.save(entries);
+    entries.forEach((entry) => this.remember(entry));
+    const message: RevocationMessage[] = entries.map((entry) => ({
+      kind: entry.kind,
+      targetId: entry.targetId,
+      revokedAt: entry.revokedAt.getTime(),
+      expiresAt: entry.expiresAt.getTime(),
+    }));
+    await this.redis.publish(CHANNEL, JSON.stringify(message));
+  }
+
+  private onMessage(message: string): void {
+    try {
+      for (const entry of JSON.parse(message) as RevocationMessage[]) {
+        this.remember({ ...entry, revokedAt: new Date(entry.revokedAt), expiresAt: new Date(entry.expiresAt) });
+      }
+    } catch {
+      this.logger.warn('Ignored a revocation message that could not be read');
+    }
+  }
+
+  private async reloadQuietly(): Promise<void> {
+    await this.reload().catch((error: Error) => this.logger.warn(`Reloading revocations failed: ${error.message}`));
   }
 
   private forgetExpired(nowMs: number): void {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, In, IsNull, MoreThan, Repository } from 'typeorm';
+import { In, IsNull, MoreThan, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 
@@ -67,14 +67,7 @@ export class SessionsRepository {
     const result = await this.sessions
       .createQueryBuilder()
       .delete()
-      .where(
-        new Brackets((where) =>
-          where
-            .where('expires_at <= :now', { now })
-            .orWhere('idle_expires_at <= :now', { now })
-            .orWhere('ended_at <= :endedBefore', { endedBefore }),
-        ),
-      )
+      .where('expires_at <= :now OR idle_expires_at <= :now OR ended_at <= :endedBefore', { now, endedBefore })
       .execute();
     return result.affected ?? 0;
   }
