@@ -1,6 +1,8 @@
-// A/B throughput of one authenticated route between two builds of Bastion, in the same run on the same machine.
-//   node bench/ab.mjs <distA> <distB> [--path /api/v1/users/me] [--rounds 5] [--seconds 5] [--connections 50]
-// Each build runs in production mode on its own SQLite file; rounds alternate A, B, A, B… after a warm-up, and the
+// A/B throughput between two setups of Bastion (two builds, or one build on two databases), in the same run.
+//   node bench/ab.mjs <distA> <distB> [--scenario users-me|login] [--database-a sqlite|postgres]
+//        [--database-b sqlite|postgres] [--rounds 5] [--seconds 5] [--connections 50]
+// Each setup runs in production mode on its own database (a temporary SQLite file, or a temporary PostgreSQL
+// database on BENCH_POSTGRES_URL, by default the local server); rounds alternate A, B, A, B… after a warm-up, and the
 // medians are compared. The server is pinned to CPU 0 and the load generator runs on CPU 1 when taskset exists.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
@@ -8,18 +10,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    path: { type: 'string', default: '/api/v1/users/me' },
+    scenario: { type: 'string', default: 'users-me' },
+    'database-a': { type: 'string', default: 'sqlite' },
+    'database-b': { type: 'string', default: 'sqlite' },
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node bench/ab.mjs <distA> <distB> [--path P] [--rounds N] [--seconds S] [--connections C]');
+  console.error('usage: node bench/ab.mjs <distA> <distB> [--scenario users-me|login] [--database-a|-b sqlite|postgres] …');
   process.exit(2);
 }
 
@@ -32,14 +37,36 @@ const hasTaskset = (() => {
   }
 })();
 
-async function startServer(dist, port) {
+const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function adminQuery(sql) {
+  const client = new pg.Client({ connectionString: postgresAdminUrl });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+/** A fresh database for one server, and how to drop it. */
+async function createDatabase(kind, dir, port) {
+  if (kind === 'sqlite') {
+    return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => {} };
+  }
+  const name = `bastion_bench_${port}_${process.pid}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresAdminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function startServer(dist, port, databaseKind) {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-bench-'));
+  const database = await createDatabase(databaseKind, dir, port);
   const env = {
     ...process.env,
     NODE_ENV: 'production',
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+    DATABASE_URL: database.url,
     KEY_ENCRYPTION_SECRET: 'bench-only-9Qm2xV7pL4sR8tW1yZ6nB3cF5hJ0kD',
     RATE_LIMIT_ENABLED: 'false',
   };
@@ -51,7 +78,7 @@ async function startServer(dist, port) {
   for (let attempt = 0; attempt < 200; attempt++) {
     try {
       if ((await fetch(`${url}/health`)).ok) {
-        return { child, url, dir };
+        return { child, url, dir, database };
       }
     } catch {
       // not listening yet
@@ -69,13 +96,23 @@ async function tokenFor(url) {
   return (await (await post('/auth/login', credentials)).json()).accessToken;
 }
 
+const SCENARIOS = {
+  'users-me': (server) => ({ url: `${server.url}/api/v1/users/me`, headers: { authorization: `Bearer ${server.token}` } }),
+  login: (server) => ({
+    url: `${server.url}/api/v1/auth/login`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'a benchmark password' }),
+  }),
+};
+const scenario = SCENARIOS[values.scenario];
+if (!scenario) {
+  console.error(`unknown scenario ${values.scenario}: ${Object.keys(SCENARIOS).join(', ')}`);
+  process.exit(2);
+}
+
 async function round(server, seconds) {
-  const result = await autocannon({
-    url: `${server.url}${values.path}`,
-    headers: { authorization: `Bearer ${server.token}` },
-    connections: Number(values.connections),
-    duration: seconds,
-  });
+  const result = await autocannon({ ...scenario(server), connections: Number(values.connections), duration: seconds });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`a round had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
@@ -87,7 +124,10 @@ const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(number
 if (hasTaskset) {
   execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 }
-const servers = [await startServer(positionals[0], 4101), await startServer(positionals[1], 4102)];
+const servers = [
+  await startServer(positionals[0], 4101, values['database-a']),
+  await startServer(positionals[1], 4102, values['database-b']),
+];
 try {
   for (const server of servers) {
     server.token = await tokenFor(server.url);
@@ -100,13 +140,16 @@ try {
     }
   }
   const [a, b] = samples.map(median);
-  console.log(`GET ${values.path}, ${values.connections} connections, ${values.rounds} rounds of ${values.seconds} s`);
-  console.log(`A ${positionals[0]}: ${a.toFixed(0)} req/s (rounds: ${samples[0].map((n) => n.toFixed(0)).join(', ')})`);
-  console.log(`B ${positionals[1]}: ${b.toFixed(0)} req/s (rounds: ${samples[1].map((n) => n.toFixed(0)).join(', ')})`);
+  console.log(`${values.scenario}, ${values.connections} connections, ${values.rounds} rounds of ${values.seconds} s`);
+  const label = (which) => `${positionals[which]} on ${values[which === 0 ? 'database-a' : 'database-b']}`;
+  console.log(`A ${label(0)}: ${a.toFixed(0)} req/s (rounds: ${samples[0].map((n) => n.toFixed(0)).join(', ')})`);
+  console.log(`B ${label(1)}: ${b.toFixed(0)} req/s (rounds: ${samples[1].map((n) => n.toFixed(0)).join(', ')})`);
   console.log(`B/A = ${(b / a).toFixed(3)}`);
 } finally {
   for (const server of servers) {
     server.child.kill();
+    await new Promise((done) => server.child.once('exit', done));
+    await server.database.drop();
     rmSync(server.dir, { recursive: true, force: true });
   }
 }
