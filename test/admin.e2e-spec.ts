@@ -1,8 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Response } from 'supertest';
 import {
   ADMIN,
@@ -16,6 +13,7 @@ import {
   UserBody,
 } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
+import { createTestDatabase, TestDatabase } from './utils/test-database';
 import { api, bearer, expectFieldErrors, expectProblem } from './utils/http';
 import { decodeJwt } from './utils/jwt';
 
@@ -373,18 +371,18 @@ describe('Admin: the last admin (e2e)', () => {
 });
 
 describe('Admin bootstrap across restarts (e2e)', () => {
-  let dir: string;
+  let database: TestDatabase;
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-admin-'));
+  beforeAll(async () => {
+    database = await createTestDatabase();
   });
 
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await database?.drop();
   });
 
   it('should create the ADMIN_EMAIL account once and find it again after a restart', async () => {
-    const env = { ...ADMIN_ENV, DATABASE_URL: `sqlite:${join(dir, 'x.sqlite')}` };
+    const env = { ...ADMIN_ENV, ...database.env };
     const first = await createTestApp({ env });
     let adminId: string;
     let userEmail: string;

@@ -1,7 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyRing } from '../src/auth/keys/key-ring.service';
 import { KeyRotationService } from '../src/auth/keys/key-rotation.service';
@@ -10,6 +9,7 @@ import { ADMIN_ENV, login, loginAsAdmin, LoggedInUser, registerAndLogin, TokenBo
 import { auditPage } from './utils/audit';
 import { createTestApp, TEST_KEY_ENCRYPTION_SECRET } from './utils/create-test-app';
 import { FakeClock } from './utils/fake-clock';
+import { createTestDatabase, TestDatabase } from './utils/test-database';
 import { api, bearer, expectProblem } from './utils/http';
 import { expectAccessWorks, expectTokenRefused, getMe, kidOf, refresh } from './utils/sessions';
 
@@ -242,13 +242,13 @@ describe('Key rotation under HS256 (e2e)', () => {
 });
 
 describe('Key ring shared by instances on one database (e2e)', () => {
-  let dir: string;
+  let database: TestDatabase;
   let first: NestFastifyApplication;
   let second: NestFastifyApplication;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-ring-'));
-    const env = { ...ADMIN_ENV, DATABASE_URL: `sqlite:${join(dir, 'ring.sqlite')}` };
+    database = await createTestDatabase();
+    const env = { ...ADMIN_ENV, ...database.env };
     first = await createTestApp({ env });
     second = await createTestApp({ env });
   });
@@ -256,7 +256,7 @@ describe('Key ring shared by instances on one database (e2e)', () => {
   afterAll(async () => {
     await second?.close();
     await first?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   it('should accept at once, on the other instance, a token signed with a key rotated in on this one', async () => {
@@ -291,19 +291,18 @@ describe('Key ring shared by instances on one database (e2e)', () => {
 });
 
 describe('Changing JWT_ALGORITHM across a restart (e2e)', () => {
-  let dir: string;
+  let database: TestDatabase;
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-alg-'));
+  beforeAll(async () => {
+    database = await createTestDatabase();
   });
 
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await database?.drop();
   });
 
   it('should start a key of the new algorithm: old tokens stop verifying, new logins work, HS256 publishes nothing', async () => {
-    const databaseUrl = `sqlite:${join(dir, 'alg.sqlite')}`;
-    const rsa = await createTestApp({ env: { DATABASE_URL: databaseUrl } });
+    const rsa = await createTestApp({ env: database.env });
     let user: LoggedInUser;
     try {
       user = await registerAndLogin(rsa);
@@ -311,7 +310,7 @@ describe('Changing JWT_ALGORITHM across a restart (e2e)', () => {
       await rsa.close();
     }
 
-    const hmac = await createTestApp({ env: { DATABASE_URL: databaseUrl, JWT_ALGORITHM: 'HS256' } });
+    const hmac = await createTestApp({ env: { ...database.env, JWT_ALGORITHM: 'HS256' } });
     try {
       expectTokenRefused(await getMe(hmac, user.tokens.accessToken));
       const fresh = await login(hmac, user.email, user.password);
@@ -326,24 +325,20 @@ describe('Changing JWT_ALGORITHM across a restart (e2e)', () => {
 
 describe('Key rotation CLI: node dist/cli/keys.js (e2e)', () => {
   const built = existsSync(CLI);
-  let dir: string;
+  let database: TestDatabase | undefined;
   let app: NestFastifyApplication;
-  let databaseUrl: string;
 
   beforeAll(async () => {
     if (!built) {
       return;
     }
-    dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-cli-'));
-    databaseUrl = `sqlite:${join(dir, 'cli.sqlite')}`;
-    app = await createTestApp({ env: { ...ADMIN_ENV, DATABASE_URL: databaseUrl } });
+    database = await createTestDatabase();
+    app = await createTestApp({ env: { ...ADMIN_ENV, ...database.env } });
   });
 
   afterAll(async () => {
     await app?.close();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await database?.drop();
   });
 
   function runCli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -352,7 +347,8 @@ describe('Key rotation CLI: node dist/cli/keys.js (e2e)', () => {
         env: {
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'test',
-          DATABASE_URL: databaseUrl,
+          // The app's database (and, on PostgreSQL, its Redis and key prefix).
+          ...database?.env,
           KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET,
           RATE_LIMIT_ENABLED: 'false',
         },

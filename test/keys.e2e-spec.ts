@@ -2,9 +2,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
 import { verify } from 'jsonwebtoken';
 import { createPublicKey, generateKeyPairSync, JsonWebKey, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
 import { KeyRing } from '../src/auth/keys/key-ring.service';
 import { JwtAlgorithm } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
@@ -12,6 +11,7 @@ import { login, register, registerAndLogin, TokenBody } from './factories/users'
 import { createTestApp } from './utils/create-test-app';
 import { api, bearer, expectProblem } from './utils/http';
 import { decodeJwt, signJwt, signWithAppKey } from './utils/jwt';
+import { createTestDatabase, TestDatabase } from './utils/test-database';
 
 type Jwk = JsonWebKey & { kid: string; alg: string; use: string };
 
@@ -151,20 +151,39 @@ describe('JWT_ALGORITHM=HS256 (e2e)', () => {
 });
 
 describe('Key ring persistence across restarts (e2e)', () => {
-  let dir: string;
-  let databaseUrl: string;
+  let database: TestDatabase;
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-keys-'));
-    databaseUrl = `sqlite:${join(dir, 'keys.sqlite')}`;
+  beforeAll(async () => {
+    database = await createTestDatabase();
   });
 
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await database?.drop();
   });
+
+  /** The rows of signing_keys as stored, read straight from the database the apps used. */
+  async function storedKeys(): Promise<{ kid: string; stored: string }[]> {
+    const url = database.env.DATABASE_URL;
+    const sql = 'SELECT kid, encrypted_private_key AS stored FROM signing_keys';
+    if (!url.startsWith('sqlite:')) {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query<{ kid: string; stored: string }>(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    }
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare(sql).all() as { kid: string; stored: string }[];
+    } finally {
+      db.close();
+    }
+  }
 
   it('should keep verifying tokens issued before a restart, store the private key only encrypted, and refuse another secret', async () => {
-    const env = { DATABASE_URL: databaseUrl };
+    const env = database.env;
     const first = await createTestApp({ env });
     let tokens: TokenBody;
     let kid: string;
@@ -178,21 +197,16 @@ describe('Key ring persistence across restarts (e2e)', () => {
       await first.close();
     }
 
-    // At rest: the row holds ciphertext, and the private key appears nowhere in the file.
-    const file = readFileSync(join(dir, 'keys.sqlite'));
-    expect(file.includes(privateDer)).toBe(false);
-    expect(file.includes(Buffer.from(privateDer.toString('base64')))).toBe(false);
-    const db = new Database(join(dir, 'keys.sqlite'), { readonly: true });
-    try {
-      const rows = db.prepare('SELECT kid, encrypted_private_key AS stored FROM signing_keys').all() as {
-        kid: string;
-        stored: string;
-      }[];
-      expect(rows.map((row) => row.kid)).toEqual([kid]);
-      expect(rows[0].stored).not.toMatch(/PRIVATE KEY|MII/);
-    } finally {
-      db.close();
+    // At rest: the row holds ciphertext, and (on SQLite) the private key appears nowhere in the file.
+    if (env.DATABASE_URL.startsWith('sqlite:')) {
+      const file = readFileSync(env.DATABASE_URL.slice('sqlite:'.length));
+      expect(file.includes(privateDer)).toBe(false);
+      expect(file.includes(Buffer.from(privateDer.toString('base64')))).toBe(false);
     }
+    const rows = await storedKeys();
+    expect(rows.map((row) => row.kid)).toEqual([kid]);
+    expect(rows[0].stored).not.toMatch(/PRIVATE KEY|MII/);
+    expect(rows[0].stored).not.toContain(privateDer.toString('hex'));
 
     const second = await createTestApp({ env });
     try {

@@ -1,9 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ADMIN_ENV, login, loginAsAdmin, LoggedInUser, register, registerAndLogin, TokenBody } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
+import { createTestDatabase, TestDatabase } from './utils/test-database';
 import { api, bearer, expectFieldErrors, expectProblem } from './utils/http';
 import { decodeJwt } from './utils/jwt';
 import { expectAccessWorks, expectSessionEnded, expectTokenRefused, getMe, refresh } from './utils/sessions';
@@ -230,18 +228,18 @@ describe('Revocation of live access tokens (e2e)', () => {
 });
 
 describe('Revocations survive a restart (e2e)', () => {
-  let dir: string;
+  let database: TestDatabase;
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-revocations-'));
+  beforeAll(async () => {
+    database = await createTestDatabase();
   });
 
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await database?.drop();
   });
 
   it('should keep refusing revoked tokens after a restart on the same database, and keep the surviving session', async () => {
-    const env = { ...ADMIN_ENV, DATABASE_URL: `sqlite:${join(dir, 'revocations.sqlite')}` };
+    const env = { ...ADMIN_ENV, ...database.env };
     const first = await createTestApp({ env });
     let loggedOut: TokenBody;
     let survivor: TokenBody;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Role } from '../common/role';
 import { AppConfig } from '../config/app-config';
+import { DatabaseLock, LockName } from '../database/database-lock';
 import { PasswordsService } from '../passwords/passwords.service';
 import { UsersService } from '../users/users.service';
 
@@ -13,6 +14,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly passwords: PasswordsService,
+    private readonly lock: DatabaseLock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,6 +22,11 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if (!admin) {
       return;
     }
+    // Instances starting together check and create the admin one at a time.
+    await this.lock.withLock(LockName.AdminBootstrap, () => this.ensureAdmin(admin));
+  }
+
+  private async ensureAdmin(admin: { email: string; password: string }): Promise<void> {
     const existing = await this.users.findByEmail(admin.email);
     if (!existing) {
       await this.users.create({

@@ -8,6 +8,7 @@ import type { AuthUser } from './decorators/auth-user';
 import { INVALID_ACCESS_TOKEN, JwtAuthGuard } from './guards/jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { passThroughLock } from '../database/testing/pass-through-lock';
+import { RedisService } from '../redis/redis.service';
 import { KeyRing } from './keys/key-ring.service';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
@@ -266,6 +267,7 @@ describe('JwtStrategy', () => {
         moduleRef.get<SigningKeysRepository>(SigningKeysRepository),
         moduleRef.get(Clock),
         passThroughLock,
+        moduleRef.get(RedisService),
       );
       await otherInstance.onModuleInit();
       // Later than the ring's own key, as a rotation elsewhere would be.

@@ -96,6 +96,7 @@ describe('route authentication', () => {
       'GET auth/sessions',
       'GET auth/verify',
       'GET health',
+      'GET health/live',
       'GET users',
       'GET users/:id',
       'GET users/me',
@@ -109,7 +110,7 @@ describe('route authentication', () => {
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(20);
+    expect(routes).toHaveLength(21);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -165,6 +166,7 @@ describe('route authentication', () => {
     ).toEqual([
       'GET .well-known/jwks.json',
       'GET health',
+      'GET health/live',
       'POST auth/login',
       'POST auth/refresh',
       'POST auth/register',

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         host: '0.0.0.0',
         database: { type: 'sqlite', path: 'data/app.sqlite' },
         redisUrl: null,
+        redisKeyPrefix: 'bastion:',
         jwt: {
           issuer: 'http://localhost:3000',
           audience: 'bastion-api',
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
         DATABASE_POOL_SIZE: '25',
         DATABASE_STATEMENT_TIMEOUT: '30s',
         REDIS_URL: 'rediss://cache.internal:6380',
+        REDIS_KEY_PREFIX: ' bastion-eu: ',
         JWT_ISSUER: 'https://auth.example.org',
         JWT_AUDIENCE: 'orders-api',
         JWT_ALGORITHM: 'es256',
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
           statementTimeoutMs: 30_000,
         },
         redisUrl: 'rediss://cache.internal:6380',
+        redisKeyPrefix: 'bastion-eu:',
         jwt: {
           issuer: 'https://auth.example.org',
           audience: 'orders-api',
@@ -153,6 +156,7 @@ describe('loadConfig', () => {
       ['DATABASE_URL', 'mysql://db/app'],
       ['REDIS_URL', 'http://cache:6379'],
       ['REDIS_URL', 'cache:6379'],
+      ['REDIS_KEY_PREFIX', '   '],
       ['JWT_ISSUER', 'auth.example.org'],
       ['JWT_ISSUER', 'ftp://auth.example.org'],
       ['JWT_AUDIENCE', '  '],
@@ -238,6 +242,39 @@ describe('loadConfig', () => {
       'postgres://',
     ])('should refuse %p', (url) => {
       expect(namedVariables({ DATABASE_URL: url })).toEqual(['DATABASE_URL']);
+    });
+  });
+
+  describe('REDIS_URL and REDIS_KEY_PREFIX', () => {
+    it('should mean single-instance mode when REDIS_URL is unset', () => {
+      expect(loadConfig({ REDIS_KEY_PREFIX: 'team-a:' }).redisUrl).toBeNull();
+    });
+
+    it.each(['redis://127.0.0.1:6379', 'rediss://:pw@cache.internal:6380/2'])('should read %s', (url) => {
+      expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+    });
+
+    it("should default the key prefix to 'bastion:'", () => {
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisKeyPrefix).toBe('bastion:');
+    });
+
+    it('should take the key prefix as given', () => {
+      expect(loadConfig({ REDIS_KEY_PREFIX: 'bastion-test-42:' }).redisKeyPrefix).toBe('bastion-test-42:');
+    });
+
+    it('should read an empty key prefix as unset, like every variable, so keys are never unprefixed', () => {
+      expect(loadConfig({ REDIS_KEY_PREFIX: '' }).redisKeyPrefix).toBe('bastion:');
+    });
+
+    it.each(['   ', ' \t '])('should refuse the blank key prefix %p, naming it', (value) => {
+      expect(configError({ REDIS_KEY_PREFIX: value }).problems).toEqual(['REDIS_KEY_PREFIX: must not be empty']);
+    });
+
+    it('should not repeat a REDIS_URL, which may hold a password, in its error', () => {
+      const error = configError({ REDIS_URL: 'http://:Sup3rS3cret@cache:6379' });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^REDIS_URL: /)]);
+      expect(error.message).not.toContain('Sup3rS3cret');
     });
   });
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 export enum LockName {
   Migrations = 0x62617301,
   SigningKeys = 0x62617302,
+  AdminBootstrap = 0x62617303,
 }
 
 /**

@@ -19,7 +19,8 @@ export class RedisService implements OnModuleDestroy {
   private readonly subscriber: Redis | null;
   private readonly handlers = new Map<string, MessageHandler[]>();
   private readonly reconnectListeners: (() => void)[] = [];
-  private wasReady = false;
+  /** Set when a connection was lost or could not be made; cleared once both are ready again. */
+  private hadOutage = false;
 
   constructor(private readonly config: AppConfig) {
     this.commandClient = config.redisUrl ? this.connect('commands') : null;
@@ -70,10 +71,9 @@ export class RedisService implements OnModuleDestroy {
     }
     const key = this.key(channel);
     this.handlers.set(key, [...(this.handlers.get(key) ?? []), handler]);
-    // ioredis subscribes again by itself after a reconnect.
-    await this.subscriber
-      .subscribe(key)
-      .catch((error: Error) => this.logger.warn(`Subscribe to ${channel} failed: ${error.message}`));
+    if (this.subscriber.status === 'ready') {
+      await this.subscribeTo([key]);
+    }
   }
 
   /** Called each time the connection comes back after an outage, to catch up on what was missed. */
@@ -87,29 +87,51 @@ export class RedisService implements OnModuleDestroy {
     await Promise.all(connections.map((connection) => connection.quit().then(noop, () => connection.disconnect())));
   }
 
-  private connect(role: string): Redis {
+  private connect(role: 'commands' | 'subscriptions'): Redis {
+    const forCommands = role === 'commands';
     const connection = new Redis(this.config.redisUrl as string, {
       connectionName: `bastion-${role}`,
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: role === 'subscriptions',
-      commandTimeout: COMMAND_TIMEOUT_MS,
+      // Commands fail fast so callers fall back; subscriptions are made again by us on every `ready` instead.
+      enableOfflineQueue: !forCommands,
+      ...(forCommands && { commandTimeout: COMMAND_TIMEOUT_MS }),
+      autoResubscribe: false,
+      disconnectTimeout: 200,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
-    connection.on('error', (error: Error) => this.logger.warn(`Redis (${role}): ${error.message}`));
-    connection.on('ready', () => this.onReady());
-    connection.on('reconnecting', () => this.logger.warn(`Redis (${role}) is unreachable; reconnecting`));
+    connection.on('error', (error: Error) => {
+      this.hadOutage = true;
+      this.logger.warn(`Redis (${role}): ${error.message}`);
+    });
+    connection.on('reconnecting', () => {
+      this.hadOutage = true;
+      this.logger.warn(`Redis (${role}) is unreachable; reconnecting`);
+    });
+    connection.on('ready', () => void this.onReady(forCommands));
     return connection;
   }
 
-  private onReady(): void {
+  private async onReady(forCommands: boolean): Promise<void> {
+    if (!forCommands) {
+      // Also covers an instance that started while Redis was down, whose first subscribe never reached it.
+      await this.subscribeTo([...this.handlers.keys()]);
+    }
     if (!this.healthy) {
       return;
     }
-    if (this.wasReady) {
-      this.logger.log('Redis is back');
+    if (this.hadOutage) {
+      this.hadOutage = false;
+      this.logger.log('Redis is reachable again');
       this.reconnectListeners.forEach((listener) => listener());
     }
-    this.wasReady = true;
+  }
+
+  private async subscribeTo(keys: string[]): Promise<void> {
+    if (keys.length > 0) {
+      await this.subscriber
+        ?.subscribe(...keys)
+        .catch((error: Error) => this.logger.warn(`Subscribing to ${keys.join(', ')} failed: ${error.message}`));
+    }
   }
 }
 

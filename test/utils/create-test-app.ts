@@ -38,7 +38,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestF
     .overrideProvider(AppConfig)
     .useValue(config);
   builder = options.override ? options.override(builder) : builder;
-  const moduleRef = await builder.compile();
+  const moduleRef = await builder.compile().catch(async (error: unknown) => {
+    await ownDatabase?.drop();
+    throw error;
+  });
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     ...APP_OPTIONS,
     logger: ['error', 'warn'],

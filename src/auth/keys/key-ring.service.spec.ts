@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/load-config';
 import { KeyEncryption } from './key-encryption';
 import { DatabaseLock } from '../../database/database-lock';
 import { passThroughLock } from '../../database/testing/pass-through-lock';
+import { RedisService } from '../../redis/redis.service';
 import { KeyRing } from './key-ring.service';
 import { generateKey } from './key-material';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -27,6 +28,7 @@ async function startRing(
     providers: [
       KeyRing,
       { provide: DatabaseLock, useValue: passThroughLock },
+      RedisService,
       { provide: AppConfig, useValue: loadConfig({ KEY_ENCRYPTION_SECRET: SECRET, ...env }) },
       { provide: SigningKeysRepository, useValue: keys },
       { provide: Clock, useValue: clock },

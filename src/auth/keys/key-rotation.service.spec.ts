@@ -7,6 +7,7 @@ import { AuditStub, createAuditStub } from '../../audit/testing/audit-stub';
 import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { passThroughLock } from '../../database/testing/pass-through-lock';
+import { RedisService } from '../../redis/redis.service';
 import { KeyRing } from './key-ring.service';
 import { KeyRotationService } from './key-rotation.service';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -298,6 +299,7 @@ describe('KeyRotationService', () => {
         fixture.moduleRef.get(SigningKeysRepository),
         clock,
         passThroughLock,
+        fixture.moduleRef.get(RedisService),
       );
       await other.onModuleInit();
       clock.advanceSeconds(1);

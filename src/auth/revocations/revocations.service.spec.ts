@@ -1,12 +1,24 @@
-import { Test } from '@nestjs/testing';
+import { Logger } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
+import { RedisService } from '../../redis/redis.service';
+import { RedisProxy } from '../../redis/testing/redis-proxy';
+import {
+  closedRedisUrl,
+  connectRedis,
+  deleteRedisKeys,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+  waitFor,
+  waitUntilHealthy,
+} from '../../redis/testing/redis-testing';
 import { RevocationKind } from './revocation.entity';
 import { RevocationsRepository } from './revocations.repository';
-import { RevocationsService, TokenIdentity } from './revocations.service';
+import { FALLBACK_RELOAD_INTERVAL_MS, RevocationsService, TokenIdentity } from './revocations.service';
 import { InMemoryRevocations } from './testing/in-memory-revocations';
 
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
@@ -23,6 +35,13 @@ function token(overrides: Partial<TokenIdentity> = {}): TokenIdentity {
   return { sub: USER_ID, sid: SESSION_ID, iat: REVOKED_SECOND - 60, ...overrides };
 }
 
+/** Modules started by a test, closed after it (which closes their Redis connections). */
+const startedModules: TestingModule[] = [];
+
+afterEach(async () => {
+  await Promise.all(startedModules.splice(0).map((moduleRef) => moduleRef.close()));
+});
+
 async function createService(
   rows: InMemoryRevocations,
   clock: Clock,
@@ -31,14 +50,21 @@ async function createService(
   const moduleRef = await Test.createTestingModule({
     providers: [
       RevocationsService,
+      RedisService,
       { provide: RevocationsRepository, useValue: rows },
       { provide: AppConfig, useValue: loadConfig(env) },
       { provide: Clock, useValue: clock },
     ],
   }).compile();
+  startedModules.push(moduleRef);
   const service = moduleRef.get(RevocationsService);
   await service.onModuleInit();
   return service;
+}
+
+/** The RedisService the instance of `service` was built with. */
+function redisOf(service: RevocationsService): RedisService {
+  return service['redis'];
 }
 
 describe('RevocationsService', () => {
@@ -285,6 +311,226 @@ describe('RevocationsService', () => {
       expect(revokedDuringSave).toBe(false);
       expect(service.isRevoked(token())).toBe(true);
       expect(rows.rows).toHaveLength(1);
+    });
+  });
+
+  describe('across instances through Redis', () => {
+    let prefix: string;
+    let rowsOfA: InMemoryRevocations;
+    let rowsOfB: InMemoryRevocations;
+    let a: RevocationsService;
+    let b: RevocationsService;
+
+    beforeEach(async () => {
+      prefix = uniqueRedisPrefix();
+      const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+      rowsOfA = new InMemoryRevocations();
+      // B's table lacks A's rows: whatever B learns, it learns from the message.
+      rowsOfB = new InMemoryRevocations();
+      a = await createService(rowsOfA, clock, env);
+      b = await createService(rowsOfB, clock, env);
+      await Promise.all([waitUntilHealthy(redisOf(a)), waitUntilHealthy(redisOf(b))]);
+    });
+
+    afterEach(async () => {
+      await deleteRedisKeys(prefix);
+    });
+
+    it('should make a session ended on one instance revoked on the other', async () => {
+      await a.revokeSessions([SESSION_ID, OTHER_SESSION_ID]);
+
+      await waitFor(() => b.isRevoked(token()), 1000, 'the revocation to reach B');
+      expect(b.isRevoked(token({ sid: OTHER_SESSION_ID }))).toBe(true);
+      expect(b.size).toEqual({ sessions: 2, users: 0 });
+      expect(rowsOfB.rows).toEqual([]);
+      expect(rowsOfA.rows).toHaveLength(2);
+    });
+
+    it('should carry a user cut-off with its second, so a fresh login on the other instance still passes', async () => {
+      await a.revokeUser(USER_ID);
+
+      await waitFor(() => b.isRevoked(token({ sid: randomUUID(), iat: REVOKED_SECOND - 1 })), 1000, 'the cut-off');
+      expect(b.isRevoked(token({ sid: randomUUID(), iat: REVOKED_SECOND }))).toBe(false);
+    });
+
+    it('should let the other instance forget the entry when its window has passed', async () => {
+      await a.revokeSessions([SESSION_ID]);
+      await waitFor(() => b.isRevoked(token()), 1000, 'the revocation to reach B');
+
+      clock.advanceSeconds(WINDOW_SECONDS + 1);
+      await b.purgeExpired();
+
+      expect(b.isRevoked(token())).toBe(false);
+    });
+
+    it('should not reach an instance of another deployment (another prefix)', async () => {
+      const elsewhere = await createService(new InMemoryRevocations(), clock, {
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+      });
+      await waitUntilHealthy(redisOf(elsewhere));
+
+      await a.revokeSessions([SESSION_ID]);
+
+      await waitFor(() => b.isRevoked(token()), 1000, 'the revocation to reach B');
+      expect(elsewhere.isRevoked(token())).toBe(false);
+    });
+
+    it('should ignore a message it cannot read, and keep listening', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const sender = connectRedis(prefix);
+      try {
+        await waitUntilHealthy(sender);
+        await sender.publish('revocations', 'not json');
+        await sender.publish('revocations', JSON.stringify({ kind: 'session' }));
+
+        await a.revokeSessions([SESSION_ID]);
+
+        await waitFor(() => b.isRevoked(token()), 1000, 'the revocation to reach B');
+        expect(warn).toHaveBeenCalledWith('Ignored a revocation message that could not be read');
+        expect(b.size).toEqual({ sessions: 1, users: 0 });
+      } finally {
+        await sender.onModuleDestroy();
+      }
+    });
+  });
+
+  describe('fallback to the database', () => {
+    /** Another instance's write that this one missed: straight into the shared table. */
+    const revokedElsewhere = (rows: InMemoryRevocations): Promise<void> =>
+      rows.save([
+        {
+          kind: RevocationKind.Session,
+          targetId: SESSION_ID,
+          revokedAt: REVOKED_AT,
+          expiresAt: new Date(REVOKED_AT.getTime() + WINDOW_SECONDS * 1000),
+        },
+      ]);
+
+    beforeEach(() => {
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+      // Only the interval is faked: Redis's own timers (connects, retries) and the waits' deadlines keep real time.
+      jest.useFakeTimers({
+        doNotFake: [
+          'Date',
+          'hrtime',
+          'performance',
+          'nextTick',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+    });
+
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    it('should reload from the repository within FALLBACK_RELOAD_INTERVAL_MS while Redis is unreachable', async () => {
+      const unreachable = await createService(rows, clock, {
+        REDIS_URL: await closedRedisUrl(),
+        REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+      });
+      expect(redisOf(unreachable).healthy).toBe(false);
+      await revokedElsewhere(rows);
+      const findLive = jest.spyOn(rows, 'findLive');
+
+      await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS - 1);
+      expect(findLive).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+
+      await waitFor(() => unreachable.isRevoked(token()), 1000, 'the reload');
+      expect(findLive).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS);
+      expect(findLive).toHaveBeenCalledTimes(2);
+    });
+
+    it('should keep answering when the fallback reload fails, and log it', async () => {
+      const unreachable = await createService(rows, clock, {
+        REDIS_URL: await closedRedisUrl(),
+        REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+      });
+      await unreachable.revokeSessions([SESSION_ID]);
+      jest.spyOn(rows, 'findLive').mockRejectedValue(new Error('connection terminated'));
+
+      await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS);
+
+      await waitFor(
+        () => jest.mocked(Logger.prototype.warn).mock.calls.some(([message]) => String(message).includes('terminated')),
+        1000,
+        'the warning',
+      );
+      expect(unreachable.isRevoked(token())).toBe(true);
+    });
+
+    it('should not reload on the interval while Redis is healthy', async () => {
+      const prefix = uniqueRedisPrefix();
+      const healthy = await createService(rows, clock, { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix });
+      await waitUntilHealthy(redisOf(healthy));
+      const findLive = jest.spyOn(rows, 'findLive');
+
+      await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS * 3);
+
+      expect(findLive).not.toHaveBeenCalled();
+      await deleteRedisKeys(prefix);
+    });
+
+    it('should set no timer at all without REDIS_URL', async () => {
+      await createService(rows, clock);
+
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('should stop the timer when the module is destroyed', async () => {
+      const unreachable = await createService(rows, clock, {
+        REDIS_URL: await closedRedisUrl(),
+        REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+      });
+      const findLive = jest.spyOn(rows, 'findLive');
+
+      unreachable.onModuleDestroy();
+      await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS * 2);
+
+      expect(findLive).not.toHaveBeenCalled();
+    });
+
+    it('should read what it missed during an outage as soon as Redis is back', async () => {
+      const prefix = uniqueRedisPrefix();
+      const proxy = await RedisProxy.start();
+      try {
+        const service = await createService(rows, clock, { REDIS_URL: proxy.url, REDIS_KEY_PREFIX: prefix });
+        await waitUntilHealthy(redisOf(service));
+        await proxy.interrupt();
+        await waitFor(() => !redisOf(service).healthy, 2000, 'the outage to be noticed');
+        await revokedElsewhere(rows);
+
+        await proxy.resume();
+
+        // The interval is not advanced: only the reconnect can have made it reload.
+        await waitFor(() => service.isRevoked(token()), 5000, 'the reload after reconnecting');
+        // And it hears other instances again once its subscription is back.
+        const peer = await createService(new InMemoryRevocations(), clock, {
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_KEY_PREFIX: prefix,
+        });
+        await waitUntilHealthy(redisOf(peer));
+        await waitFor(
+          async () => {
+            await peer.revokeSessions([OTHER_SESSION_ID]);
+            return service.isRevoked(token({ sid: OTHER_SESSION_ID }));
+          },
+          5000,
+          'messages to arrive again',
+        );
+      } finally {
+        await proxy.close();
+        await deleteRedisKeys(prefix);
+      }
     });
   });
 });

@@ -10,6 +10,7 @@ import { clientInfo } from '../../common/http/client-info';
 import { FakeClock } from '../../common/testing/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
+import { RedisService } from '../../redis/redis.service';
 import { UserChangedEvent } from '../../users/user.events';
 import { RevocationsRepository } from '../revocations/revocations.repository';
 import { RevocationsService } from '../revocations/revocations.service';
@@ -129,6 +130,7 @@ describe('SessionsService', () => {
       providers: [
         SessionsService,
         RevocationsService,
+        RedisService,
         { provide: SessionsRepository, useValue: repository },
         { provide: RevocationsRepository, useValue: revocationRows },
         { provide: AuditService, useValue: audit },

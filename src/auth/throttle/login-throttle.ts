@@ -37,7 +37,9 @@ export class LoginThrottle {
       return 0;
     }
     const now = this.clock.now().getTime();
-    const records = await this.use((store) => Promise.all(keys.map((key) => store.get(recordId(key), now))));
+    const read = (store: ThrottleStore) => Promise.all(keys.map((key) => store.get(recordId(key), now)));
+    // Failures counted here while Redis could not take them still count once Redis answers again.
+    const records = [...(await this.use(read)), ...(await read(this.memory))];
     const waits = records.map((record) => (record?.blockedUntil ?? 0) - now);
     return Math.max(0, Math.ceil(Math.max(...waits) / 1000));
   }

@@ -39,7 +39,8 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   async block(id: string, until: number): Promise<void> {
-    await this.redis.hset(this.keyOf(id), 'blockedUntil', until);
+    const key = this.keyOf(id);
+    await this.redis.multi().hset(key, 'blockedUntil', until).pexpire(key, FORGET_AFTER_MS).exec();
   }
 
   async delete(id: string): Promise<void> {

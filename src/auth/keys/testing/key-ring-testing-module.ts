@@ -5,6 +5,7 @@ import { AppConfig } from '../../../config/app-config';
 import { loadConfig } from '../../../config/load-config';
 import { DatabaseLock } from '../../../database/database-lock';
 import { passThroughLock } from '../../../database/testing/pass-through-lock';
+import { RedisService } from '../../../redis/redis.service';
 import { KeyRing } from '../key-ring.service';
 import { SigningKeysRepository } from '../signing-keys.repository';
 import { InMemorySigningKeys } from './in-memory-signing-keys';
@@ -22,6 +23,7 @@ export async function createKeyRingTestingModule(options: {
       ...options.providers,
       KeyRing,
       { provide: DatabaseLock, useValue: passThroughLock },
+      RedisService,
       {
         provide: AppConfig,
         useValue: loadConfig({ KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET, ...options.env }),
