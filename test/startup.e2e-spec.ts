@@ -89,30 +89,26 @@ describeScaled('Instances starting together on one fresh PostgreSQL database (e2
 
 describeScaled('Instances starting together with ADMIN_EMAIL and ADMIN_PASSWORD set on each (e2e)', () => {
   // Without a lock, each instance would find no admin and try to create it; all but one would fail to start.
-  it(
-    'should start every instance and create the bootstrap admin once',
-    async () => {
-      const database = await createTestDatabase();
-      let starts: PromiseSettledResult<NestFastifyApplication>[] = [];
-      try {
-        starts = await startTogether({ ...ADMIN_ENV, ...database.env });
+  it('should start every instance and create the bootstrap admin once', async () => {
+    const database = await createTestDatabase();
+    let starts: PromiseSettledResult<NestFastifyApplication>[] = [];
+    try {
+      starts = await startTogether({ ...ADMIN_ENV, ...database.env });
 
-        expect(outcomes(starts)).toEqual(Array.from({ length: INSTANCES }, () => 'started'));
-        const client = new Client({ connectionString: database.env.DATABASE_URL });
-        await client.connect();
-        try {
-          expect((await client.query('SELECT id FROM users WHERE email = $1', [ADMIN.email])).rowCount).toBe(1);
-        } finally {
-          await client.end();
-        }
-        for (const app of started(starts)) {
-          await login(app, ADMIN.email, ADMIN.password);
-        }
+      expect(outcomes(starts)).toEqual(Array.from({ length: INSTANCES }, () => 'started'));
+      const client = new Client({ connectionString: database.env.DATABASE_URL });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT id FROM users WHERE email = $1', [ADMIN.email])).rowCount).toBe(1);
       } finally {
-        await Promise.all(started(starts).map((app) => app.close()));
-        await database.drop();
+        await client.end();
       }
-    },
-    60_000,
-  );
+      for (const app of started(starts)) {
+        await login(app, ADMIN.email, ADMIN.password);
+      }
+    } finally {
+      await Promise.all(started(starts).map((app) => app.close()));
+      await database.drop();
+    }
+  }, 60_000);
 });

@@ -153,7 +153,7 @@ describe('HealthService', () => {
     });
 
     afterEach(async () => {
-      await redis.onModuleDestroy();
+      await redis.onApplicationShutdown();
       jest.restoreAllMocks();
     });
 

@@ -26,7 +26,7 @@ describe('RedisService', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(opened.splice(0).map((service) => service.onModuleDestroy()));
+    await Promise.all(opened.splice(0).map((service) => service.onApplicationShutdown()));
     jest.restoreAllMocks();
   });
 
@@ -60,7 +60,7 @@ describe('RedisService', () => {
     });
 
     it('should close at once', async () => {
-      await expect(redis.onModuleDestroy()).resolves.toBeUndefined();
+      await expect(redis.onApplicationShutdown()).resolves.toBeUndefined();
     });
   });
 
@@ -153,7 +153,7 @@ describe('RedisService', () => {
       const closing = connectRedis(prefix);
       await waitUntilHealthy(closing);
 
-      await expect(closing.onModuleDestroy()).resolves.toBeUndefined();
+      await expect(closing.onApplicationShutdown()).resolves.toBeUndefined();
 
       // quit() resolves on Redis's answer; the sockets close right after.
       await waitFor(
@@ -206,7 +206,7 @@ describe('RedisService', () => {
       await redis.subscribe('revocations', jest.fn());
       const startedAt = Date.now();
 
-      await expect(redis.onModuleDestroy()).resolves.toBeUndefined();
+      await expect(redis.onApplicationShutdown()).resolves.toBeUndefined();
 
       expect(Date.now() - startedAt).toBeLessThan(500);
       await expect(redis.publish('revocations', 'lost')).resolves.toBe(false);
@@ -240,7 +240,7 @@ describe('RedisService', () => {
       await waitFor(() => !redis.healthy, 2000, 'the outage to be noticed');
       const startedAt = Date.now();
 
-      await expect(redis.onModuleDestroy()).resolves.toBeUndefined();
+      await expect(redis.onApplicationShutdown()).resolves.toBeUndefined();
 
       expect(Date.now() - startedAt).toBeLessThan(500);
       const acceptedBefore = proxy.accepted;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
@@ -13,7 +13,7 @@ const COMMAND_TIMEOUT_MS = 500;
  * (callers fall back), and the clients reconnect by themselves.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
   private readonly commandClient: Redis | null;
   private readonly subscriber: Redis | null;
@@ -81,7 +81,8 @@ export class RedisService implements OnModuleDestroy {
     this.reconnectListeners.push(listener);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After the HTTP server has drained, not before: a logout finishing during the drain must still be published.
+  async onApplicationShutdown(): Promise<void> {
     const connections = [this.commandClient, this.subscriber].filter((connection) => connection !== null);
     // quit() waits for Redis to answer; while Redis is away, disconnect() is all there is to do.
     await Promise.all(connections.map((connection) => connection.quit().then(noop, () => connection.disconnect())));

@@ -390,7 +390,7 @@ describe('RevocationsService', () => {
         expect(warn).toHaveBeenCalledWith('Ignored a revocation message that could not be read');
         expect(b.size).toEqual({ sessions: 1, users: 0 });
       } finally {
-        await sender.onModuleDestroy();
+        await sender.onApplicationShutdown();
       }
     });
   });

@@ -62,6 +62,9 @@ export class LoginThrottle {
   }
 
   async recordSuccess(key: ThrottleKey): Promise<void> {
+    if (!this.config.rateLimitEnabled) {
+      return;
+    }
     await this.use((store) => store.delete(recordId(key)));
   }
 

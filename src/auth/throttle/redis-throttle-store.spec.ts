@@ -25,7 +25,7 @@ describe('RedisThrottleStore (real Redis)', () => {
 
   afterAll(async () => {
     await deleteRedisKeys(prefix);
-    await redis.onModuleDestroy();
+    await redis.onApplicationShutdown();
   });
 
   itBehavesLikeAThrottleStore(() => store);
@@ -47,7 +47,7 @@ describe('RedisThrottleStore (real Redis)', () => {
 
       await expect(store.get(ID, NOW)).resolves.toMatchObject({ failures: 21 });
     } finally {
-      await Promise.all(others.map((other) => other.onModuleDestroy()));
+      await Promise.all(others.map((other) => other.onApplicationShutdown()));
     }
   });
 
@@ -65,7 +65,7 @@ describe('RedisThrottleStore (real Redis)', () => {
         blockedUntil: NOW + 5000,
       });
     } finally {
-      await other.onModuleDestroy();
+      await other.onApplicationShutdown();
     }
   });
 
@@ -80,7 +80,7 @@ describe('RedisThrottleStore (real Redis)', () => {
       await expect(storeOn(other).addFailure(ID, NOW)).resolves.toBe(1);
     } finally {
       await deleteRedisKeys(otherPrefix);
-      await other.onModuleDestroy();
+      await other.onApplicationShutdown();
     }
   });
 
@@ -108,7 +108,7 @@ describe('RedisThrottleStore (real Redis)', () => {
   it('should reject, for the caller to fall back, once the connection is closed', async () => {
     const closed = connectRedis(prefix);
     await waitUntilHealthy(closed);
-    await closed.onModuleDestroy();
+    await closed.onApplicationShutdown();
 
     await expect(storeOn(closed).addFailure(ID, NOW)).rejects.toThrow();
     await expect(storeOn(closed).get(ID, NOW)).rejects.toThrow();

@@ -17,7 +17,7 @@ export function uniqueRedisPrefix(): string {
   return `bastion-unit-${randomUUID()}:`;
 }
 
-/** A RedisService on `url` (the test Redis by default) under `prefix`; close it with onModuleDestroy(). */
+/** A RedisService on `url` (the test Redis by default) under `prefix`; close it with onApplicationShutdown(). */
 export function connectRedis(prefix: string, url = TEST_REDIS_URL): RedisService {
   return new RedisService(loadConfig({ REDIS_URL: url, REDIS_KEY_PREFIX: prefix }));
 }
