@@ -45,8 +45,8 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.reload();
     if (this.redis.enabled) {
+      // Subscribed before the first load, so nothing published meanwhile falls between the two.
       await this.redis.subscribe(CHANNEL, (message) => this.onMessage(message));
       // After an outage, whatever was published meanwhile is read from the database.
       this.redis.onReconnect(() => void this.reloadQuietly());
@@ -56,6 +56,7 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
         }
       }, FALLBACK_RELOAD_INTERVAL_MS).unref();
     }
+    await this.reload();
   }
 
   onModuleDestroy(): void {
