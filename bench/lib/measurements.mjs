@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PASSWORD, ROOT, sleep } from './common.mjs';
+import { postJson, request } from './http.mjs';
+import { HAS_TASKSET, spawnBaseline, spawnBastion, stop } from './processes.mjs';
+
+export const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+// utime + stime from /proc, in microseconds
+export function cpuMicros(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+}
+
+export function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { peakRssMiB: round1(kib('VmHWM') / 1024), rssMiB: round1(kib('VmRSS') / 1024) };
+  } catch {
+    return { peakRssMiB: null, rssMiB: null };
+  }
+}
+const round1 = (n) => Math.round(n * 10) / 10;
+
+export const median = (numbers) => {
+  if (numbers.length === 0) return null;
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+// nearest rank over sorted milliseconds, returned in microseconds
+export function percentileUs(sorted, p) {
+  if (sorted.length === 0) return null;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 1000);
+}
+
+// pinned to the servers' core while they are idle, so login can be compared with what that core can hash
+export function argon2Rate(seconds) {
+  const script = join(ROOT, 'bench', 'argon2-rate.mjs');
+  const args = [script, String(seconds), '4'];
+  const output = HAS_TASKSET
+    ? execFileSync('taskset', ['-c', '0', process.execPath, ...args], { cwd: ROOT, timeout: 60_000 })
+    : execFileSync(process.execPath, args, { cwd: ROOT, timeout: 60_000 });
+  return JSON.parse(output.toString().trim().split('\n').pop());
+}
+
+// a token minted by an earlier instance on the same database, so the keys must be loaded before the first 200
+export async function coldStartBastion(port, databaseFile, token) {
+  const started = performance.now();
+  const child = spawnBastion(port, databaseFile);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`Bastion exited during cold start: ${child.stderrTail}`);
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/users/me`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(2000),
+        });
+        await response.arrayBuffer();
+        if (response.status === 200) return (performance.now() - started) / 1000;
+        if (response.status !== 503) throw new Error(`cold start: GET /users/me answered ${response.status}`);
+      } catch (error) {
+        if (error.message?.startsWith('cold start')) throw error;
+      }
+      await sleep(5);
+    }
+    throw new Error('cold start: no 200 within 30 s');
+  } finally {
+    await stop(child);
+  }
+}
+
+// the baseline has no stored keys, so its token has to come from its own /login
+export async function coldStartBaseline(port) {
+  const started = performance.now();
+  const child = spawnBaseline(port);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      try {
+        const login = await postJson(`http://127.0.0.1:${port}/login`, {
+          email: 'cold@example.com',
+          password: PASSWORD,
+        });
+        const me = await request(`http://127.0.0.1:${port}/users/me`, {
+          headers: { authorization: `Bearer ${login.body.accessToken}` },
+        });
+        if (me.status === 200) return (performance.now() - started) / 1000;
+      } catch {
+        // not listening yet
+      }
+      await sleep(5);
+    }
+    throw new Error('baseline cold start: no 200 within 30 s');
+  } finally {
+    await stop(child);
+  }
+}
