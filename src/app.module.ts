@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
-import { RejectUnknownQueryInterceptor } from './common/http/reject-unknown-query.interceptor';
+import { QueryPolicyModule } from './common/http/query-policy.module';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -21,12 +21,12 @@ import { UsersModule } from './users/users.module';
     EventEmitterModule.forRoot(),
     UsersModule,
     AuthModule,
+    QueryPolicyModule,
     HealthModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_INTERCEPTOR, useClass: RejectUnknownQueryInterceptor },
   ],
 })
 export class AppModule {}

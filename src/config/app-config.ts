@@ -32,4 +32,6 @@ export class AppConfig {
   admin: { email: string; password: string } | null;
   rateLimitEnabled: boolean;
   swaggerEnabled: boolean;
+  /** Password hashes computed at once; more wait their turn, so hashing cannot take every core from requests. */
+  passwordHashConcurrency: number;
 }

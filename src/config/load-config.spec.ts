@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { AppConfig } from './app-config';
 import { ConfigError, loadConfig } from './load-config';
 
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
         admin: null,
         rateLimitEnabled: true,
         swaggerEnabled: true,
+        passwordHashConcurrency: Math.max(1, availableParallelism() - 1),
       });
     });
 
@@ -89,6 +91,7 @@ describe('loadConfig', () => {
         ADMIN_PASSWORD: 'a long admin passphrase',
         RATE_LIMIT_ENABLED: 'off',
         SWAGGER_ENABLED: 'no',
+        PASSWORD_HASH_CONCURRENCY: '3',
       });
 
       expect(config).toEqual({
@@ -117,6 +120,7 @@ describe('loadConfig', () => {
         admin: { email: 'root@example.org', password: 'a long admin passphrase' },
         rateLimitEnabled: false,
         swaggerEnabled: false,
+        passwordHashConcurrency: 3,
       });
     });
 
@@ -224,6 +228,10 @@ describe('loadConfig', () => {
       ['DATABASE_STATEMENT_TIMEOUT', 'soon'],
     ])('should refuse %s=%p on PostgreSQL, naming it', (name, value) => {
       expect(namedVariables({ DATABASE_URL: 'postgres://db/app', [name]: value })).toEqual([name]);
+    });
+
+    it.each(['0', '65', 'all', '1.5'])('should refuse PASSWORD_HASH_CONCURRENCY=%p, naming it', (value) => {
+      expect(namedVariables({ PASSWORD_HASH_CONCURRENCY: value })).toEqual(['PASSWORD_HASH_CONCURRENCY']);
     });
 
     it('should not repeat a URL, which may hold a password, in its error', () => {

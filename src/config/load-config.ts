@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
 import { parseDurationSeconds } from './duration';
 
@@ -52,6 +53,9 @@ export function loadConfig(env: Env): AppConfig {
     admin: null,
     rateLimitEnabled: read('RATE_LIMIT_ENABLED', 'true', parseBoolean),
     swaggerEnabled: read('SWAGGER_ENABLED', production ? 'false' : 'true', parseBoolean),
+    passwordHashConcurrency: read('PASSWORD_HASH_CONCURRENCY', String(defaultHashConcurrency()), (value) =>
+      parseIntegerWithin(value, 1, 64),
+    ),
   };
 
   if (config.database?.type === 'postgres') {
@@ -113,6 +117,11 @@ function parsePort(value: string): number {
     throw new Error(`"${value}" is not a port number (0-65535)`);
   }
   return port;
+}
+
+/** Every core but one, so the event loop keeps a core to itself; all of it when the process may use only one. */
+function defaultHashConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 function parseIntegerWithin(value: string, min: number, max: number): number {

@@ -1,5 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { Algorithm, hash } from '@node-rs/argon2';
+import { AppConfig } from '../config/app-config';
+import { loadConfig } from '../config/load-config';
 import { PasswordsService } from './passwords.service';
 
 // `Algorithm` is an ambient const enum that isolated modules cannot read: 0 is Argon2d, 1 Argon2i, 2 Argon2id.
@@ -10,7 +12,9 @@ describe('PasswordsService', () => {
   let passwords: PasswordsService;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ providers: [PasswordsService] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      providers: [PasswordsService, { provide: AppConfig, useValue: loadConfig({}) }],
+    }).compile();
     passwords = moduleRef.get(PasswordsService);
     await passwords.onModuleInit();
   });

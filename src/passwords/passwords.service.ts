@@ -1,5 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { ConcurrencyLimit } from '../common/concurrency-limit';
+import { AppConfig } from '../config/app-config';
 
 // `Algorithm` is an ambient const enum, which isolated modules cannot read: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -7,9 +9,18 @@ const ARGON2ID = 2 as Algorithm;
 /** OWASP's argon2id baseline: 19 MiB of memory, 2 passes, 1 lane. */
 export const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Hashes run on libuv's thread pool. Unbounded, a login storm puts as many 19 MiB hashes in flight as there are
+ * pool threads, all competing with the event loop for the same cores; the limit queues the rest instead.
+ */
 @Injectable()
 export class PasswordsService implements OnModuleInit {
   private dummyHash: string;
+  private readonly hashing: ConcurrencyLimit;
+
+  constructor(config: AppConfig) {
+    this.hashing = new ConcurrencyLimit(config.passwordHashConcurrency);
+  }
 
   /** Prepares a real hash to verify against when an email is unknown, so the timing tells nothing. */
   async onModuleInit(): Promise<void> {
@@ -17,12 +28,12 @@ export class PasswordsService implements OnModuleInit {
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, ARGON2_OPTIONS);
+    return this.hashing.run(() => hash(password, ARGON2_OPTIONS));
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      return await verify(passwordHash, password);
+      return await this.hashing.run(() => verify(passwordHash, password));
     } catch {
       return false;
     }
