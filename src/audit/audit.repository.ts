@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, Repository } from 'typeorm';
+import { insertOnly } from '../database/insert-only';
 import { AuditEventType } from './audit-event-type';
 import { AuditEvent } from './audit-event.entity';
 
@@ -14,7 +15,7 @@ export class AuditRepository {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
   async insert(event: Omit<AuditEvent, 'id' | 'createdAt'> & { createdAt: Date }): Promise<void> {
-    await this.events.insert(event);
+    await insertOnly(this.events, event);
   }
 
   /** Newest first. */

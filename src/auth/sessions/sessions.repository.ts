@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, MoreThan, Repository } from 'typeorm';
+import { insertOnly } from '../../database/insert-only';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 
@@ -12,8 +13,8 @@ export class SessionsRepository {
   ) {}
 
   async insertSession(session: Session, tokenHash: string): Promise<void> {
-    await this.sessions.insert(session);
-    await this.refreshTokens.insert({ sessionId: session.id, tokenHash, retiredAt: null });
+    await insertOnly(this.sessions, session);
+    await insertOnly(this.refreshTokens, { sessionId: session.id, tokenHash, retiredAt: null });
   }
 
   /** The refresh token with this hash and its session, retired or not. */
@@ -28,7 +29,7 @@ export class SessionsRepository {
   }
 
   async insertSuccessor(sessionId: string, tokenHash: string, usedAt: Date, idleExpiresAt: Date): Promise<void> {
-    await this.refreshTokens.insert({ sessionId, tokenHash, retiredAt: null });
+    await insertOnly(this.refreshTokens, { sessionId, tokenHash, retiredAt: null });
     await this.sessions.update({ id: sessionId }, { lastUsedAt: usedAt, idleExpiresAt });
   }
 
