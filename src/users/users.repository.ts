@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { PreparedLookup } from '../database/prepared-lookup';
 import { User } from './user.entity';
 
 export interface UserPage {
@@ -10,14 +11,24 @@ export interface UserPage {
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  // Read on every GET /users/me, login and refresh.
+  private readonly byId: PreparedLookup<User>;
+  private readonly byEmail: PreparedLookup<User>;
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.byId = new PreparedLookup(dataSource, User, 'id');
+    this.byEmail = new PreparedLookup(dataSource, User, 'email');
+  }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+    return this.byId.find(id);
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email });
+    return this.byEmail.find(email);
   }
 
   create(fields: Pick<User, 'email' | 'passwordHash' | 'displayName' | 'roles'>): Promise<User> {
