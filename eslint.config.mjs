@@ -22,7 +22,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { files: ['scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/*.mjs', 'scripts/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {

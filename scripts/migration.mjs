@@ -1,10 +1,11 @@
 // Generates or checks the migrations of both dialects against fresh, empty databases.
 //   node scripts/migration.mjs generate <Name>   writes src/database/migrations/{sqlite,postgres}/<timestamp>-<Name>.ts
+//                                                and lists it in that folder's index.ts
 //   node scripts/migration.mjs check             exits 1 when the entities and the migrations have drifted apart
 // Expects a build in dist/ (the npm scripts build first). PostgreSQL comes from MIGRATION_POSTGRES_URL,
 // by default the local server; a database is created for the run and dropped afterwards.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,7 +36,32 @@ function generateOrCheck(dialect, databaseUrl) {
   typeorm(databaseUrl, 'migration:run');
   const target = `src/database/migrations/${dialect}/${name ?? 'Drift'}`;
   typeorm(databaseUrl, 'migration:generate', target, ...(command === 'check' ? ['--check'] : ['--pretty']));
+  if (command === 'generate') {
+    writeIndex(dialect);
+  }
   console.log(`${dialect}: ${command === 'check' ? 'no drift' : `written under src/database/migrations/${dialect}/`}`);
+}
+
+// The app runs the migrations listed in index.ts (bundled, no folder scan at start-up); it lists every file here.
+function writeIndex(dialect) {
+  const folder = `src/database/migrations/${dialect}`;
+  const migrations = readdirSync(folder)
+    .filter((file) => /^\d+-\w+\.ts$/.test(file))
+    .sort()
+    .map((file) => ({
+      module: `./${file.replace(/\.ts$/, '')}`,
+      className: /^export class (\w+)/m.exec(readFileSync(join(folder, file), 'utf8'))[1],
+    }));
+  const lines = [
+    '// Written by `npm run migration:generate` (scripts/migration.mjs): every migration of this folder, oldest first.',
+    ...migrations.map(({ module, className }) => `import { ${className} } from '${module}';`),
+    '',
+    `export const ${dialect.toUpperCase()}_MIGRATIONS = [`,
+    ...migrations.map(({ className }) => `  ${className},`),
+    '];',
+    '',
+  ];
+  writeFileSync(join(folder, 'index.ts'), lines.join('\n'));
 }
 
 async function withPostgresDatabase(use) {

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** The one description of the database, shared by the app and the migration CLI. Never synchronises the schema. */
@@ -23,7 +25,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       type: 'postgres',
       url: database.url,
       extra: { max: database.poolSize, statement_timeout: database.statementTimeoutMs },
-      migrations: [join(__dirname, 'migrations/postgres/*.{js,ts}')],
+      migrations: POSTGRES_MIGRATIONS,
     };
   }
   const inMemory = database.path === ':memory:';
@@ -36,6 +38,6 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     database: database.path,
     enableWAL: !inMemory,
     timeout: 5000,
-    migrations: [join(__dirname, 'migrations/sqlite/*.{js,ts}')],
+    migrations: SQLITE_MIGRATIONS,
   };
 }

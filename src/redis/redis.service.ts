@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
 type MessageHandler = (message: string) => void;
@@ -90,7 +90,7 @@ export class RedisService implements OnApplicationShutdown {
 
   private connect(role: 'commands' | 'subscriptions'): Redis {
     const forCommands = role === 'commands';
-    const connection = new Redis(this.config.redisUrl as string, {
+    const connection = createClient(this.config.redisUrl as string, {
       connectionName: `bastion-${role}`,
       maxRetriesPerRequest: 1,
       // Commands fail fast so callers fall back; subscriptions are made again by us on every `ready` instead.
@@ -137,3 +137,10 @@ export class RedisService implements OnApplicationShutdown {
 }
 
 function noop(): void {}
+
+/** ioredis is required only when REDIS_URL is set, so that a single instance does not spend its start-up loading it. */
+function createClient(url: string, options: RedisOptions): Redis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis: Client } = require('ioredis') as typeof import('ioredis');
+  return new Client(url, options);
+}

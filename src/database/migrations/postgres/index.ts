@@ -1,0 +1,10 @@
+// Written by `npm run migration:generate` (scripts/migration.mjs): every migration of this folder, oldest first.
+import { Initial1795891743588 } from './1795891743588-Initial';
+import { SessionsRevocationsAudit1795893224088 } from './1795893224088-SessionsRevocationsAudit';
+import { PostgresTypes1795894483467 } from './1795894483467-PostgresTypes';
+
+export const POSTGRES_MIGRATIONS = [
+  Initial1795891743588,
+  SessionsRevocationsAudit1795893224088,
+  PostgresTypes1795894483467,
+];

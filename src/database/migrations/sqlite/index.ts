@@ -1,0 +1,10 @@
+// Written by `npm run migration:generate` (scripts/migration.mjs): every migration of this folder, oldest first.
+import { Initial1795891742157 } from './1795891742157-Initial';
+import { SessionsRevocationsAudit1795893222232 } from './1795893222232-SessionsRevocationsAudit';
+import { PostgresTypes1795894481602 } from './1795894481602-PostgresTypes';
+
+export const SQLITE_MIGRATIONS = [
+  Initial1795891742157,
+  SessionsRevocationsAudit1795893222232,
+  PostgresTypes1795894481602,
+];
