@@ -1,16 +1,17 @@
 // A/B throughput between two setups of Bastion (two builds, or one build on two databases), in the same run.
 //   node bench/ab.mjs <distA> <distB> [--scenario users-me|login] [--database-a sqlite|postgres]
 //        [--database-b sqlite|postgres] [--rounds 5] [--seconds 5] [--connections 50]
-// Each setup runs in production mode on its own database (a temporary SQLite file, or a temporary PostgreSQL
-// database on BENCH_POSTGRES_URL, by default the local server); rounds alternate A, B, A, B… after a warm-up, and the
-// medians are compared. The server is pinned to CPU 0 and the load generator runs on CPU 1 when taskset exists.
+// Each setup runs in production mode on its own database (bench/lib/databases.mjs: a temporary SQLite file, or a
+// temporary PostgreSQL database on BENCH_POSTGRES_URL, by default the local server); rounds alternate A, B, A, B…
+// after a warm-up, and the medians are compared. The server is pinned to CPU 0 and the load generator runs on CPU 1
+// when taskset exists.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createDatabase } from './lib/databases.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,7 +25,9 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node bench/ab.mjs <distA> <distB> [--scenario users-me|login] [--database-a|-b sqlite|postgres] …');
+  console.error(
+    'usage: node bench/ab.mjs <distA> <distB> [--scenario users-me|login] [--database-a|-b sqlite|postgres] …',
+  );
   process.exit(2);
 }
 
@@ -36,27 +39,6 @@ const hasTaskset = (() => {
     return false;
   }
 })();
-
-const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function adminQuery(sql) {
-  const client = new pg.Client({ connectionString: postgresAdminUrl });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
-/** A fresh database for one server, and how to drop it. */
-async function createDatabase(kind, dir, port) {
-  if (kind === 'sqlite') {
-    return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => {} };
-  }
-  const name = `bastion_bench_${port}_${process.pid}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(postgresAdminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 async function startServer(dist, port, databaseKind) {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-bench-'));
@@ -91,13 +73,20 @@ async function startServer(dist, port, databaseKind) {
 async function tokenFor(url) {
   const credentials = { email: 'bench@example.com', password: 'a benchmark password' };
   const post = (path, body) =>
-    fetch(`${url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   await post('/auth/register', credentials);
   return (await (await post('/auth/login', credentials)).json()).accessToken;
 }
 
 const SCENARIOS = {
-  'users-me': (server) => ({ url: `${server.url}/api/v1/users/me`, headers: { authorization: `Bearer ${server.token}` } }),
+  'users-me': (server) => ({
+    url: `${server.url}/api/v1/users/me`,
+    headers: { authorization: `Bearer ${server.token}` },
+  }),
   login: (server) => ({
     url: `${server.url}/api/v1/auth/login`,
     method: 'POST',

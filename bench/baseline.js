@@ -47,11 +47,15 @@ const isInt = (value) => Number.isSafeInteger(value);
 /** The verified claims of the request's Bearer token, or null. */
 function authenticate(req) {
   const authorization = req.headers.authorization;
-  if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return null;
+  if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) {
+    return null;
+  }
   const token = authorization.slice(7);
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
-  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) return null;
+  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) {
+    return null;
+  }
   let header;
   let claims;
   try {
@@ -60,26 +64,50 @@ function authenticate(req) {
   } catch {
     return null;
   }
-  if (header === null || typeof header !== 'object' || header.alg !== 'RS256') return null;
-  if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'at+jwt') return null;
+  if (header === null || typeof header !== 'object' || header.alg !== 'RS256') {
+    return null;
+  }
+  if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'at+jwt') {
+    return null;
+  }
   for (const member of Object.keys(header)) {
-    if (member !== 'alg' && member !== 'kid' && member !== 'typ') return null;
+    if (member !== 'alg' && member !== 'kid' && member !== 'typ') {
+      return null;
+    }
   }
   const key = typeof header.kid === 'string' ? keys.get(header.kid) : undefined;
-  if (key === undefined) return null;
+  if (key === undefined) {
+    return null;
+  }
   const signature = Buffer.from(token.slice(second + 1), 'base64url');
-  if (!verify('sha256', Buffer.from(token.slice(0, second)), key, signature)) return null;
-  if (claims === null || typeof claims !== 'object') return null;
-  if (!isId(claims.sub) || !isId(claims.sid) || !isId(claims.jti)) return null;
-  if (!isInt(claims.iat) || !isInt(claims.nbf) || !isInt(claims.exp)) return null;
-  if (claims.exp - claims.iat > TTL) return null;
+  if (!verify('sha256', Buffer.from(token.slice(0, second)), key, signature)) {
+    return null;
+  }
+  if (claims === null || typeof claims !== 'object') {
+    return null;
+  }
+  if (!isId(claims.sub) || !isId(claims.sid) || !isId(claims.jti)) {
+    return null;
+  }
+  if (!isInt(claims.iat) || !isInt(claims.nbf) || !isInt(claims.exp)) {
+    return null;
+  }
+  if (claims.exp - claims.iat > TTL) {
+    return null;
+  }
   if (!Array.isArray(claims.roles) || claims.roles.length === 0 || !claims.roles.every((r) => ROLES.has(r))) {
     return null;
   }
-  if (claims.iss !== ISSUER || claims.aud !== AUDIENCE) return null;
+  if (claims.iss !== ISSUER || claims.aud !== AUDIENCE) {
+    return null;
+  }
   const now = Date.now() / 1000;
-  if (claims.exp + CLOCK_TOLERANCE <= now || claims.nbf - CLOCK_TOLERANCE > now) return null;
-  if (endedSessions.has(claims.sid)) return null;
+  if (claims.exp + CLOCK_TOLERANCE <= now || claims.nbf - CLOCK_TOLERANCE > now) {
+    return null;
+  }
+  if (endedSessions.has(claims.sid)) {
+    return null;
+  }
   return claims;
 }
 
@@ -99,8 +127,11 @@ function login(req, res) {
   let size = 0;
   req.on('data', (chunk) => {
     size += chunk.length;
-    if (size > 102400) req.destroy();
-    else chunks.push(chunk);
+    if (size > 102400) {
+      req.destroy();
+    } else {
+      chunks.push(chunk);
+    }
   });
   req.on('end', () => {
     let body;
@@ -142,14 +173,20 @@ const server = createServer((req, res) => {
   }
   if (req.method === 'GET' && path === '/verify') {
     const claims = authenticate(req);
-    if (!claims) return unauthorized(res);
+    if (!claims) {
+      return unauthorized(res);
+    }
     res.setHeader('x-auth-user-id', claims.sub);
     res.setHeader('x-auth-roles', claims.roles.join(','));
     res.setHeader('x-auth-session-id', claims.sid);
     return send(res, 200, { sub: claims.sub, sid: claims.sid, roles: claims.roles, exp: claims.exp });
   }
-  if (req.method === 'POST' && path === '/login') return login(req, res);
-  if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
+  if (req.method === 'POST' && path === '/login') {
+    return login(req, res);
+  }
+  if (req.method === 'GET' && path === '/health') {
+    return send(res, 200, { status: 'ok' });
+  }
   send(res, 404, { type: 'about:blank', title: 'Not Found', status: 404 });
 });
 server.keepAliveTimeout = 65_000;

@@ -34,4 +34,6 @@ for (let start = 0; start < count; start += 1000) {
 const after = heapUsed();
 
 const bytes = after - before;
-console.log(`${revocations.size.sessions} ended sessions held: ${(bytes / 1024 / 1024).toFixed(1)} MiB of heap, ${(bytes / count).toFixed(0)} bytes each (ids included)`);
+console.log(
+  `${revocations.size.sessions} ended sessions held: ${(bytes / 1024 / 1024).toFixed(1)} MiB of heap, ${(bytes / count).toFixed(0)} bytes each (ids included)`,
+);

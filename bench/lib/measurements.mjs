@@ -13,11 +13,74 @@ export const CLK_TCK = (() => {
   }
 })();
 
+const statFields = (pid) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+};
+const ticksToMicros = (ticks) => (ticks * 1e6) / CLK_TCK;
+
 // utime + stime from /proc, in microseconds
 export function cpuMicros(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+  const fields = statFields(pid);
+  return ticksToMicros(fields[11] + fields[12]);
+}
+
+export const parentPid = (pid) => statFields(pid)[1];
+
+// a process and its children, the exited ones too: once reaped, their time is in the parent's cutime and cstime
+function treeMicros(pid) {
+  const fields = statFields(pid);
+  let total = ticksToMicros(fields[11] + fields[12] + fields[13] + fields[14]);
+  for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean)) {
+    try {
+      total += cpuMicros(child);
+    } catch {
+      // exited since the listing
+    }
+  }
+  return total;
+}
+
+// busy time of all CPUs (user, nice, system, irq, softirq), in microseconds
+function machineBusyMicros() {
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return ticksToMicros(user + nice + system + irq + softirq);
+}
+
+/**
+ * Starts measuring where the machine's CPU goes. The function returned splits what was used since between the servers
+ * (CPU µs), the load generator (this process), the database (the process tree of `databasePid`, when it runs here)
+ * and everything else on the machine (Redis, idle bench processes, anyone else's work), the last three in cores.
+ */
+export function cpuMeter(serverPids, databasePid = null) {
+  const snapshot = () => ({
+    at: performance.now(),
+    machine: machineBusyMicros(),
+    servers: serverPids.reduce((total, pid) => total + cpuMicros(pid), 0),
+    load: process.cpuUsage(),
+    database: databasePid === null ? 0 : treeMicros(databasePid),
+  });
+  const before = snapshot();
+  return () => {
+    const after = snapshot();
+    const wallUs = (after.at - before.at) * 1000;
+    const { user, system } = process.cpuUsage(before.load);
+    const serverUs = after.servers - before.servers;
+    const databaseUs = after.database - before.database;
+    return {
+      serverUs,
+      loadCores: (user + system) / wallUs,
+      databaseCores: databasePid === null ? null : databaseUs / wallUs,
+      otherCores: (after.machine - before.machine - serverUs - user - system - databaseUs) / wallUs,
+    };
+  };
 }
 
 export function memory(pid) {
@@ -32,7 +95,9 @@ export function memory(pid) {
 const round1 = (n) => Math.round(n * 10) / 10;
 
 export const median = (numbers) => {
-  if (numbers.length === 0) return null;
+  if (numbers.length === 0) {
+    return null;
+  }
   const sorted = [...numbers].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -40,7 +105,9 @@ export const median = (numbers) => {
 
 // nearest rank over sorted milliseconds, returned in microseconds
 export function percentileUs(sorted, p) {
-  if (sorted.length === 0) return null;
+  if (sorted.length === 0) {
+    return null;
+  }
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 1000);
 }
 
@@ -55,23 +122,31 @@ export function argon2Rate(seconds) {
 }
 
 // a token minted by an earlier instance on the same database, so the keys must be loaded before the first 200
-export async function coldStartBastion(port, databaseFile, token) {
+export async function coldStartBastion(port, databaseUrl, token) {
   const started = performance.now();
-  const child = spawnBastion(port, databaseFile);
+  const child = spawnBastion(port, databaseUrl);
   try {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`Bastion exited during cold start: ${child.stderrTail}`);
+      if (child.exitCode !== null) {
+        throw new Error(`Bastion exited during cold start: ${child.stderrTail}`);
+      }
       try {
         const response = await fetch(`http://127.0.0.1:${port}/api/v1/users/me`, {
           headers: { authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(2000),
         });
         await response.arrayBuffer();
-        if (response.status === 200) return (performance.now() - started) / 1000;
-        if (response.status !== 503) throw new Error(`cold start: GET /users/me answered ${response.status}`);
+        if (response.status === 200) {
+          return (performance.now() - started) / 1000;
+        }
+        if (response.status !== 503) {
+          throw new Error(`cold start: GET /users/me answered ${response.status}`);
+        }
       } catch (error) {
-        if (error.message?.startsWith('cold start')) throw error;
+        if (error.message?.startsWith('cold start')) {
+          throw error;
+        }
       }
       await sleep(5);
     }
@@ -96,7 +171,9 @@ export async function coldStartBaseline(port) {
         const me = await request(`http://127.0.0.1:${port}/users/me`, {
           headers: { authorization: `Bearer ${login.body.accessToken}` },
         });
-        if (me.status === 200) return (performance.now() - started) / 1000;
+        if (me.status === 200) {
+          return (performance.now() - started) / 1000;
+        }
       } catch {
         // not listening yet
       }

@@ -1,9 +1,21 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ISSUER, KEY_ENCRYPTION_SECRET, ROOT, sleep } from './common.mjs';
+
+// the build whose main.js is started: a copy of dist/ keeps a run safe from a rebuild during it
+export const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
+
+export function checkDist() {
+  if (!existsSync(join(DIST, 'main.js'))) {
+    throw new Error(`no ${join(DIST, 'main.js')}: build first, or set BENCH_DIST`);
+  }
+}
+
+// with BENCH_DIST the commit checked out need not be the one built: the date of its main.js tells them apart
+export const distDate = () => statSync(join(DIST, 'main.js')).mtime.toISOString();
 
 export const HAS_TASKSET = (() => {
   try {
@@ -16,8 +28,11 @@ export const HAS_TASKSET = (() => {
 
 const children = new Set();
 
-export function pinLoadGenerator() {
-  if (HAS_TASKSET) execFileSync('taskset', ['-apc', '1', String(process.pid)], { stdio: 'ignore' });
+/** `cpus` as taskset takes them: '1', '0,1'; every thread of this process moves, autocannon's included. */
+export function pinLoadGenerator(cpus = '1') {
+  if (HAS_TASKSET) {
+    execFileSync('taskset', ['-apc', cpus, String(process.pid)], { stdio: 'ignore' });
+  }
   return HAS_TASKSET;
 }
 
@@ -36,10 +51,13 @@ export function freePort() {
 }
 
 // stderr is kept so that a server that dies can say why
-function spawnNode(script, env) {
+function spawnNode(script, env, cpu) {
   const args = [process.execPath, script];
   const child = HAS_TASKSET
-    ? spawn('taskset', ['-c', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+    ? spawn('taskset', ['-c', String(cpu), ...args], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
     : spawn(args[0], args.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderrTail = '';
   child.stderr.on('data', (chunk) => {
@@ -52,7 +70,9 @@ function spawnNode(script, env) {
 }
 
 export async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
   child.kill('SIGTERM');
   const exited = await Promise.race([child.exited.then(() => true), sleep(5000).then(() => false)]);
   if (!exited) {
@@ -64,15 +84,21 @@ export async function stop(child) {
 export const stopAll = () => Promise.all([...children].map(stop));
 
 export function killAll() {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) {
+    child.kill('SIGKILL');
+  }
 }
 
 async function waitFor(child, url, name) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${child.stderrTail}`);
+    if (child.exitCode !== null) {
+      throw new Error(`${name} exited (${child.exitCode}): ${child.stderrTail}`);
+    }
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) {
+        return;
+      }
     } catch {
       // not listening yet
     }
@@ -81,34 +107,36 @@ async function waitFor(child, url, name) {
   throw new Error(`${name} did not answer ${url} within 30 s: ${child.stderrTail}`);
 }
 
-export const spawnBastion = (port, databaseFile) =>
-  spawnNode(join(ROOT, 'dist', 'main.js'), {
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${databaseFile}`,
-    KEY_ENCRYPTION_SECRET,
-    RATE_LIMIT_ENABLED: 'false',
-    JWT_ISSUER: ISSUER,
-    REDIS_URL: '',
-  });
+/** `redis`: { url, prefix } for instances that share their revocations, or null for one instance alone. */
+export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null } = {}) =>
+  spawnNode(
+    join(DIST, 'main.js'),
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      KEY_ENCRYPTION_SECRET,
+      RATE_LIMIT_ENABLED: 'false',
+      JWT_ISSUER: ISSUER,
+      REDIS_URL: redis?.url ?? '',
+      REDIS_KEY_PREFIX: redis?.prefix ?? '',
+    },
+    cpu,
+  );
 
-export const spawnBaseline = (port) =>
-  spawnNode(join(ROOT, 'bench', 'baseline.js'), {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    JWT_ISSUER: ISSUER,
-  });
+export const spawnBaseline = (port, cpu = 0) =>
+  spawnNode(join(ROOT, 'bench', 'baseline.js'), { PORT: String(port), HOST: '127.0.0.1', JWT_ISSUER: ISSUER }, cpu);
 
-export async function startBastion(port, databaseFile) {
-  const child = spawnBastion(port, databaseFile);
+export async function startBastion(port, databaseUrl, options = {}) {
+  const child = spawnBastion(port, databaseUrl, options);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(child, `${url}/health`, 'Bastion');
   return { name: 'bastion', child, url, pid: child.pid };
 }
 
-export async function startBaseline(port) {
-  const child = spawnBaseline(port);
+export async function startBaseline(port, cpu = 0) {
+  const child = spawnBaseline(port, cpu);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(child, `${url}/health`, 'baseline');
   return { name: 'baseline', child, url, pid: child.pid };

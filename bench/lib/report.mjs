@@ -4,7 +4,7 @@ import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './common.mjs';
 
-export function versions() {
+export function versions(database) {
   const version = (name) => {
     try {
       return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -19,6 +19,8 @@ export function versions() {
     fastify: version('fastify'),
     typeorm: version('typeorm'),
     'better-sqlite3': version('better-sqlite3'),
+    pg: version('pg'),
+    ...(database.serverVersion && { postgres: database.serverVersion }),
     '@node-rs/argon2': version('@node-rs/argon2'),
     autocannon: version('autocannon'),
   };
@@ -41,19 +43,24 @@ export const machine = () => ({
   platform: process.platform,
 });
 
-export function writeResults(results, started, quick) {
+/** `suffix`: the parts after the date in the file name, e.g. ['quick', 'postgres']. */
+export function writeResults(results, started, suffix) {
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(
-    resultsDir,
-    `${started
-      .toISOString()
-      .replace(/:/g, '-')
-      .replace(/\.\d+Z$/, 'Z')}${quick ? '-quick' : ''}.json`,
-  );
+  const date = started
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  const file = join(resultsDir, `${[date, ...suffix].join('-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
 }
+
+const buildLabel = ({ commit, config }) =>
+  `${commit ?? 'no commit'}${config.dist === join(ROOT, 'dist') ? '' : `; ran ${config.dist}, main.js of ${config.distDate}`}`;
+
+// beyond this, something other than the bench competed for the two cores
+const OTHER_WORK_WARNING_CORES = 0.2;
 
 const fmt = (n, digits = 0) =>
   n === null || n === undefined || Number.isNaN(n)
@@ -63,7 +70,7 @@ const fmt = (n, digits = 0) =>
 export function printReport(results) {
   const { config } = results;
   console.log(
-    `Bastion ${results.versions.bastion} (${results.commit ?? 'no commit'}) vs bare baseline — ${config.mode} mode, ${config.rounds} rounds × ${config.seconds} s, ${config.connections} connections, ${results.setup.users} users, ${config.taskset ? 'server on CPU 0, load on CPU 1' : 'no pinning'}; ${results.machine.cpu}, Node ${process.version}`,
+    `Bastion ${results.versions.bastion} (${buildLabel(results)}) vs bare baseline — ${config.mode} mode, ${config.database}, ${config.rounds} rounds × ${config.seconds} s, ${config.connections} connections, ${results.setup.users} users, ${config.taskset ? 'server on CPU 0, load on CPU 1' : 'no pinning'}; ${results.machine.cpu}, Node ${process.version}`,
   );
   printTable(results);
 }
@@ -99,16 +106,7 @@ function printTable(results) {
   add('/users/me, no storm', 'bastion', { ...stormResult.usersMeWithoutStorm, peakRssMiB: stormResult.peakRssMiB });
   add('/users/me, login storm', 'bastion', { ...stormResult.usersMeDuringStorm, peakRssMiB: stormResult.peakRssMiB });
   add('  (logins in the storm)', 'bastion', { ...stormResult.loginDuringStorm, peakRssMiB: stormResult.peakRssMiB });
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-  for (const row of rows) {
-    console.log(
-      row
-        .map((cell, column) =>
-          column < 2 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]),
-        )
-        .join('  '),
-    );
-  }
+  printRows(rows, 2);
   console.log();
   console.log(
     `ratio: to the baseline; for login, to the raw argon2id rate (${fmt(results.argon2.perSecond, 1)} hashes/s, concurrency 4, one core)`,
@@ -117,5 +115,73 @@ function printTable(results) {
   console.log(
     `cold start to first authenticated 200: Bastion ${fmt(results.coldStart.bastionMs)} ms, baseline ${fmt(results.coldStart.baselineMs)} ms`,
   );
+  console.log(`setup: ${results.setup.users} users registered and logged in in ${fmt(results.setup.seconds, 1)} s`);
+}
+
+// the first `textColumns` columns left-aligned, the numbers right-aligned
+function printRows(rows, textColumns) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  for (const row of rows) {
+    console.log(
+      row
+        .map((cell, column) =>
+          column < textColumns ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]),
+        )
+        .join('  '),
+    );
+  }
+}
+
+export function printScaleReport(results) {
+  const { config, scale } = results;
+  const postgres = results.versions.postgres ? `PostgreSQL ${results.versions.postgres}` : config.database;
+  console.log(
+    `Scale check: Bastion ${results.versions.bastion} (${buildLabel(results)}) and the bare baseline, 1 vs 2 instances — ${config.mode} mode, ${postgres} + Redis, ${config.rounds} rounds × ${config.seconds} s, ${config.connections} connections (login ${config.loginConnections}), ${results.setup.users} users; ${results.machine.cpu}, Node ${process.version}`,
+  );
+  console.log(
+    config.taskset
+      ? `1 instance: ${config.layout.oneInstance}.\n2 instances: ${config.layout.twoInstances}: only ${results.machine.cpus} cores, so the load generator has no core of its own.\n${config.layout.always}.`
+      : 'no pinning (taskset or a second CPU is missing): servers and load generator share the CPUs in both cases.',
+  );
+  const header = ['scenario', 'server', 'instances', 'req/s', 'p50 µs', 'p99 µs', 'CPU µs/req'];
+  const rows = [[...header, 'load cores', 'db cores', 'other cores', '2/1', 'rounds ok']];
+  const targets = [];
+  for (const [key, label] of [
+    ['usersMe', 'GET /users/me'],
+    ['verify', 'GET /auth/verify'],
+    ['login', 'POST /auth/login'],
+  ]) {
+    for (const kind of ['bastion', 'baseline']) {
+      for (const count of [1, 2]) {
+        const s = scale[key][`${kind}${count}`];
+        targets.push(s);
+        rows.push([
+          label,
+          kind,
+          count,
+          fmt(s.reqPerSec),
+          fmt(s.p50Us),
+          fmt(s.p99Us),
+          fmt(s.cpuUsPerReq, 1),
+          fmt(s.loadCores, 2),
+          kind === 'bastion' ? fmt(s.databaseCores, 2) : '',
+          fmt(s.otherCores, 2),
+          count === 2 ? fmt(scale[key][`${kind}Ratio`], 2) : '',
+          `${s.validRounds}/${s.validRounds + s.invalidRounds}`,
+        ]);
+      }
+    }
+  }
+  printRows(rows, 3);
+  console.log();
+  console.log('CPU µs/req: of the server processes, summed. cores: CPU time / wall time of the load generator (this');
+  console.log(
+    'process), of PostgreSQL (all its processes), and of everything else (Redis, idle bench processes, others)',
+  );
+  console.log('baseline login mints a token (an RSA signature) without hashing any password');
+  const busiest = Math.max(...targets.map((s) => s.otherCores ?? 0));
+  if (busiest > OTHER_WORK_WARNING_CORES) {
+    console.log(`WARNING: other work took up to ${fmt(busiest, 2)} cores in a target's median round: figures are low`);
+  }
   console.log(`setup: ${results.setup.users} users registered and logged in in ${fmt(results.setup.seconds, 1)} s`);
 }

@@ -1,30 +1,32 @@
 import autocannon from 'autocannon';
 import { log, PASSWORD } from './common.mjs';
-import { cpuMicros, median, memory, percentileUs } from './measurements.mjs';
+import { cpuMeter, cpuMicros, median, memory, percentileUs } from './measurements.mjs';
 
 // connection i cycles through tokens i, i + connections…, prebuilt: a per-request setupRequest would make the load
 // generator, not the server, the bottleneck against the baseline
-function rotatingGet(url, path, tokens, connections) {
+export function rotatingGet(url, path, tokens, connections) {
   let clients = 0;
   return {
     url,
     setupClient: (client) => {
       const index = clients++ % connections;
       const mine = tokens.filter((_, k) => k % connections === index);
-      if (mine.length === 0) mine.push(tokens[index % tokens.length]);
+      if (mine.length === 0) {
+        mine.push(tokens[index % tokens.length]);
+      }
       client.setRequests(mine.map((token) => ({ method: 'GET', path, headers: { authorization: `Bearer ${token}` } })));
     },
   };
 }
 
-function rotatingLogin(url, users) {
+export function rotatingLogin(url, users, path = '/api/v1/auth/login') {
   let next = 0;
   return {
     url,
     requests: [
       {
         method: 'POST',
-        path: '/api/v1/auth/login',
+        path,
         setupRequest: (req) => ({
           ...req,
           headers: { 'content-type': 'application/json' },
@@ -51,7 +53,9 @@ function refreshChains(url, refreshTokens) {
           body: JSON.stringify({ refreshToken: available.shift() ?? 'the-pool-ran-dry' }),
         }),
         onResponse: (status, body) => {
-          if (status === 200) available.push(JSON.parse(body).refreshToken);
+          if (status === 200) {
+            available.push(JSON.parse(body).refreshToken);
+          }
         },
       },
     ],
@@ -59,31 +63,41 @@ function refreshChains(url, refreshTokens) {
 }
 
 // keeps every 2xx latency because autocannon's own histogram has millisecond resolution
-async function cannon(cannonOptions) {
+export async function cannon(cannonOptions) {
   const samples = [];
   const tracker = autocannon({ timeout: 10, ...cannonOptions });
   tracker.on('response', (_client, statusCode, _bytes, milliseconds) => {
-    if (statusCode >= 200 && statusCode < 300) samples.push(milliseconds);
+    if (statusCode >= 200 && statusCode < 300) {
+      samples.push(milliseconds);
+    }
   });
   const result = await tracker;
   return { result, samples: Float64Array.from(samples).sort() };
 }
 
 async function measure(server, cannonOptions, seconds, connections) {
-  const cpuBefore = cpuMicros(server.pid);
+  const meter = cpuMeter([server.pid], server.databasePid);
   const run = await cannon({ ...cannonOptions, connections, duration: seconds });
-  const cpuAfter = cpuMicros(server.pid);
-  return summarise(run, cpuAfter - cpuBefore);
+  const { serverUs, ...cores } = meter();
+  return { ...summarise(run, serverUs), ...cores };
 }
 
 // a round with any non-2xx answer, error or timeout is invalid and left out of the median
-function summarise({ result, samples }, cpuUs) {
+export function summarise({ result, samples }, cpuUs) {
   const total = result.requests.total;
   const problems = [];
-  if (result.non2xx > 0) problems.push(`${result.non2xx} non-2xx`);
-  if (result.errors > 0) problems.push(`${result.errors} errors`);
-  if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
-  if (total === 0) problems.push('no answer');
+  if (result.non2xx > 0) {
+    problems.push(`${result.non2xx} non-2xx`);
+  }
+  if (result.errors > 0) {
+    problems.push(`${result.errors} errors`);
+  }
+  if (result.timeouts > 0) {
+    problems.push(`${result.timeouts} timeouts`);
+  }
+  if (total === 0) {
+    problems.push('no answer');
+  }
   return {
     valid: problems.length === 0,
     problems: problems.join(', ') || undefined,
@@ -101,36 +115,60 @@ function summarise({ result, samples }, cpuUs) {
 
 function aggregate(rounds) {
   const valid = rounds.filter((round) => round.valid);
-  const pick = (key) => median(valid.map((round) => round[key]).filter((value) => value !== null));
+  const pick = (key) => median(valid.map((round) => round[key]).filter(Number.isFinite));
   return {
     reqPerSec: pick('reqPerSec'),
     p50Us: pick('p50Us'),
     p99Us: pick('p99Us'),
     cpuUsPerReq: pick('cpuUsPerReq'),
+    loadCores: pick('loadCores'),
+    databaseCores: pick('databaseCores'),
+    otherCores: pick('otherCores'),
     validRounds: valid.length,
     invalidRounds: rounds.length - valid.length,
     rounds,
   };
 }
 
-// rounds alternate A, B, A, B… after a warm-up of each, so a drift in the machine's load hits every target alike
-async function interleaved(config, label, targets) {
+/**
+ * Rounds alternate A, B, A, B… after a warm-up of each, so a drift in the machine's load hits every target alike.
+ * A target is { name, measure(seconds) → a summary }; the result has each target's aggregate under its name.
+ */
+export async function interleave(config, label, targets) {
   log(`${label}: warm-up`);
   for (const target of targets) {
-    const warm = await measure(target.server, target.options(), config.warmupSeconds, target.connections);
-    if (!warm.valid) log(`${label}: ${target.server.name} warm-up invalid: ${warm.problems}`);
+    const warm = await target.measure(config.warmupSeconds);
+    if (!warm.valid) {
+      log(`${label}: ${target.name} warm-up invalid: ${warm.problems}`);
+    }
   }
   const rounds = targets.map(() => []);
   for (let index = 0; index < config.rounds; index++) {
     for (const [which, target] of targets.entries()) {
-      const result = await measure(target.server, target.options(), config.seconds, target.connections);
-      if (!result.valid) log(`${label}: ${target.server.name} round ${index + 1} INVALID: ${result.problems}`);
+      const result = await target.measure(config.seconds);
+      if (!result.valid) {
+        log(`${label}: ${target.name} round ${index + 1} INVALID: ${result.problems}`);
+      }
       rounds[which].push(result);
     }
   }
-  return Object.fromEntries(
-    targets.map((target, which) => [target.server.name, { ...aggregate(rounds[which]), ...memory(target.server.pid) }]),
+  return Object.fromEntries(targets.map((target, which) => [target.name, aggregate(rounds[which])]));
+}
+
+// one server per target, named after it, with its memory at the end
+async function interleaved(config, label, targets) {
+  const results = await interleave(
+    config,
+    label,
+    targets.map(({ server, options, connections }) => ({
+      name: server.name,
+      measure: (seconds) => measure(server, options(), seconds, connections),
+    })),
   );
+  for (const { server } of targets) {
+    Object.assign(results[server.name], memory(server.pid));
+  }
+  return results;
 }
 
 // /users/me alone alternates with /users/me beside a login storm on a few other connections
@@ -148,7 +186,9 @@ async function storm(config, bastion, users) {
   ]);
   for (let index = 0; index < config.rounds; index++) {
     const result = await measure(bastion, usersMe(), config.seconds, config.connections);
-    if (!result.valid) log(`storm: calm round ${index + 1} INVALID: ${result.problems}`);
+    if (!result.valid) {
+      log(`storm: calm round ${index + 1} INVALID: ${result.problems}`);
+    }
     calm.push(result);
     const cpuBefore = cpuMicros(bastion.pid);
     const [me, loginResult] = await Promise.all([
@@ -163,7 +203,9 @@ async function storm(config, bastion, users) {
       meSummary.valid = false;
       meSummary.problems = [meSummary.problems, `login: ${loginSummary.problems}`].filter(Boolean).join(', ');
     }
-    if (!meSummary.valid) log(`storm: stormy round ${index + 1} INVALID: ${meSummary.problems}`);
+    if (!meSummary.valid) {
+      log(`storm: stormy round ${index + 1} INVALID: ${meSummary.problems}`);
+    }
     stormy.push(meSummary);
     logins.push(loginSummary);
   }
@@ -181,7 +223,7 @@ async function storm(config, bastion, users) {
 export async function runScenarios(config, bastion, baseline, users, argon2) {
   const C = config.connections;
   const bastionTokens = users.map((user) => user.accessToken);
-  const baselineTokens = users.map((user) => user.baselineToken);
+  const baselineTokens = users.map((user) => user.baselineTokens[0]);
   const scenarios = {};
   scenarios.usersMe = await interleaved(config, 'GET /users/me', [
     { server: bastion, connections: C, options: () => rotatingGet(bastion.url, '/api/v1/users/me', bastionTokens, C) },

@@ -15,32 +15,63 @@ async function pool(count, concurrency, task) {
   return results;
 }
 
-export async function createUsers(bastion, baseline, count, concurrency) {
+async function expectStatus(label, status, call) {
+  const response = await call;
+  if (response.status !== status) {
+    throw new Error(`${label}: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
+const getMe = (url, token) => request(url, { headers: { authorization: `Bearer ${token}` } });
+
+/**
+ * Registers and logs in each user through the Bastion instances in turn (they share one database), and logs it in on
+ * every baseline process: each of those keeps its own key and users, so user.baselineTokens[k] works on baselines[k]
+ * alone.
+ */
+export async function createUsers(bastions, baselines, count, concurrency) {
   const started = performance.now();
   const users = await pool(count, concurrency, async (index) => {
     const email = `bench-${index}@example.com`;
-    const registered = await postJson(`${bastion.url}/api/v1/auth/register`, { email, password: PASSWORD });
-    if (registered.status !== 201)
-      throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
-    const login = await postJson(`${bastion.url}/api/v1/auth/login`, { email, password: PASSWORD });
-    if (login.status !== 200) throw new Error(`login ${email}: ${login.status} ${JSON.stringify(login.body)}`);
-    const bare = await postJson(`${baseline.url}/login`, { email, password: PASSWORD });
-    if (bare.status !== 200) throw new Error(`baseline login ${email}: ${bare.status}`);
-    return {
-      email,
-      accessToken: login.body.accessToken,
-      refreshToken: login.body.refreshToken,
-      baselineToken: bare.body.accessToken,
-    };
+    const bastion = bastions[index % bastions.length];
+    await expectStatus(
+      `register ${email}`,
+      201,
+      postJson(`${bastion.url}/api/v1/auth/register`, { email, password: PASSWORD }),
+    );
+    const login = await expectStatus(
+      `login ${email}`,
+      200,
+      postJson(`${bastion.url}/api/v1/auth/login`, { email, password: PASSWORD }),
+    );
+    const baselineTokens = [];
+    for (const baseline of baselines) {
+      const bare = await expectStatus(
+        `baseline login ${email}`,
+        200,
+        postJson(`${baseline.url}/login`, { email, password: PASSWORD }),
+      );
+      baselineTokens.push(bare.accessToken);
+    }
+    return { email, accessToken: login.accessToken, refreshToken: login.refreshToken, baselineTokens };
   });
-  // fail before any round is measured if a fresh token is refused
-  const check = await request(`${bastion.url}/api/v1/users/me`, {
-    headers: { authorization: `Bearer ${users[0].accessToken}` },
-  });
-  if (check.status !== 200) throw new Error(`GET /users/me with a fresh token: ${check.status}`);
-  const bareCheck = await request(`${baseline.url}/users/me`, {
-    headers: { authorization: `Bearer ${users[0].baselineToken}` },
-  });
-  if (bareCheck.status !== 200) throw new Error(`baseline GET /users/me with a fresh token: ${bareCheck.status}`);
+  // fail before any round is measured if a fresh token is refused, by any instance whoever minted it
+  for (const [which, bastion] of bastions.entries()) {
+    for (const user of users.slice(0, bastions.length)) {
+      await expectStatus(
+        `instance ${which + 1}: GET /users/me with a fresh token`,
+        200,
+        getMe(`${bastion.url}/api/v1/users/me`, user.accessToken),
+      );
+    }
+  }
+  for (const [which, baseline] of baselines.entries()) {
+    await expectStatus(
+      `baseline ${which + 1}: GET /users/me with a fresh token`,
+      200,
+      getMe(`${baseline.url}/users/me`, users[0].baselineTokens[which]),
+    );
+  }
   return { users, seconds: (performance.now() - started) / 1000 };
 }
