@@ -9,10 +9,12 @@
 // (BENCH_REDIS_URL, by default the local server).
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log, ROOT } from './lib/common.mjs';
 import { createDatabase, DATABASE_KINDS, dropAllDatabases } from './lib/databases.mjs';
-import { argon2Rate, CLK_TCK, coldStartBaseline, coldStartBastion } from './lib/measurements.mjs';
+import { argon2Rate, CLK_TCK, coldStartBaseline, coldStartBastion, sampleRss } from './lib/measurements.mjs';
 import {
   checkDist,
   DIST,
@@ -95,18 +97,29 @@ async function harness(database) {
   log(`creating ${CONFIG.users} users`);
   const setup = await createUsers([bastion], [baseline], CONFIG.users, CONFIG.setupConcurrency);
   const { users } = setup;
+  const stopSampling = sampleRss(bastion.pid);
   const scenarios = await runScenarios(CONFIG, bastion, baseline, users, argon2);
+  const rssUnderLoadMiB = stopSampling();
 
   log('cold start');
   await stop(bastion.child);
-  const bastionColdS = await coldStartBastion(bastionPort, database.url, users[users.length - 1].accessToken);
+  const token = users[users.length - 1].accessToken;
+  const bastionColdS = await coldStartBastion(bastionPort, database.url, token);
+  const fastColdS = existsSync(join(DIST, 'main.fast.js'))
+    ? await coldStartBastion(bastionPort, database.url, token, 'main.fast.js')
+    : null;
   await stop(baseline.child);
   const baselineColdS = await coldStartBaseline(baselinePort);
   return {
     argon2: { ...argon2, memoryCost: 19456, timeCost: 2, parallelism: 1 },
     setup: { users: users.length, seconds: setup.seconds },
     scenarios,
-    coldStart: { bastionMs: bastionColdS * 1000, baselineMs: baselineColdS * 1000 },
+    rssUnderLoadMiB,
+    coldStart: {
+      bastionMs: bastionColdS * 1000,
+      bastionFastMs: fastColdS === null ? null : fastColdS * 1000,
+      baselineMs: baselineColdS * 1000,
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 'use strict';
-// Becomes dist/main.js at build time (scripts/bundle.mjs). Starts the service bundle, dist/main.bundle.js, with the V8
+// Becomes dist/main.fast.js at build time (scripts/bundle.mjs). Starts the service bundle, dist/main.bundle.js, with the V8
 // code cache the build wrote beside it, so that a start skips parsing the bundle and compiling what it runs. A cache
 // written for other bundle contents is not used; one that V8 refuses (another Node.js version or other V8 flags) just
 // means the bundle is compiled as usual.

@@ -26,9 +26,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-// `npm run build` bundles the service and its dependencies into dist/main.bundle.js, which dist/main.js starts with
-// its code cache: this runs it as production does.
-describeOnSqlite('The built service bundle: node dist/main.js (e2e)', () => {
+// `npm run build` bundles the service and its dependencies into dist/main.bundle.js, which dist/main.fast.js starts
+// with its code cache: this runs it as `npm run start:fast` does.
+describeOnSqlite('The built service bundle: node dist/main.fast.js (e2e)', () => {
   if (!built) {
     it.todo(
       `the built service bundle: skipped because ${BUNDLE} does not exist (run \`npm run build\` first; CI builds)`,
@@ -48,7 +48,7 @@ describeOnSqlite('The built service bundle: node dist/main.js (e2e)', () => {
     databaseFile = join(workDir, 'app.sqlite');
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [join(DIST, 'main.js')], {
+    child = spawn(process.execPath, [join(DIST, 'main.fast.js')], {
       cwd: workDir,
       env: {
         PATH: process.env.PATH ?? '',

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,8 +51,13 @@ export function freePort() {
 }
 
 // stderr is kept so that a server that dies can say why
-function spawnNode(script, env, cpu) {
-  const args = [process.execPath, script];
+// the options `npm run start:prod` gives node (V8's heap sizing), so that Bastion is measured as it runs in production
+export const PRODUCTION_NODE_OPTIONS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  .scripts['start:prod'].split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
+function spawnNode(script, env, cpu, nodeOptions = []) {
+  const args = [process.execPath, ...nodeOptions, script];
   const child = HAS_TASKSET
     ? spawn('taskset', ['-c', String(cpu), ...args], {
         env: { ...process.env, ...env },
@@ -108,9 +113,10 @@ async function waitFor(child, url, name) {
 }
 
 /** `redis`: { url, prefix } for instances that share their revocations, or null for one instance alone. */
-export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null } = {}) =>
+/** `entry`: main.js (the service as tsc compiled it) or main.fast.js (the bundle with its code cache). */
+export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null, entry = 'main.js' } = {}) =>
   spawnNode(
-    join(DIST, 'main.js'),
+    join(DIST, entry),
     {
       NODE_ENV: 'production',
       PORT: String(port),
@@ -123,6 +129,7 @@ export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null } = {}) 
       REDIS_KEY_PREFIX: redis?.prefix ?? '',
     },
     cpu,
+    PRODUCTION_NODE_OPTIONS,
   );
 
 export const spawnBaseline = (port, cpu = 0) =>

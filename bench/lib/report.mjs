@@ -109,11 +109,14 @@ function printTable(results) {
   printRows(rows, 2);
   console.log();
   console.log(
-    `ratio: to the baseline; for login, to the raw argon2id rate (${fmt(results.argon2.perSecond, 1)} hashes/s, concurrency 4, one core)`,
+    `ratio: to the baseline; for login, to the raw argon2id rate (${fmt(results.argon2.perSecond, 1)} hashes/s, concurrency ${results.argon2.concurrency}, one core)`,
+  );
+  console.log(
+    `memory under load: Bastion's RSS peaked at ${fmt(results.rssUnderLoadMiB, 1)} MiB while the scenarios ran`,
   );
   console.log(`storm: /users/me p99 during a login storm / without = ${fmt(stormResult.p99Ratio, 2)}`);
   console.log(
-    `cold start to first authenticated 200: Bastion ${fmt(results.coldStart.bastionMs)} ms, baseline ${fmt(results.coldStart.baselineMs)} ms`,
+    `cold start to first authenticated 200: Bastion ${fmt(results.coldStart.bastionMs)} ms (main.js), ${fmt(results.coldStart.bastionFastMs)} ms (main.fast.js), baseline ${fmt(results.coldStart.baselineMs)} ms`,
   );
   console.log(`setup: ${results.setup.users} users registered and logged in in ${fmt(results.setup.seconds, 1)} s`);
 }
