@@ -8,7 +8,7 @@
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +90,6 @@ async function bundle() {
     metafile: true,
     logLevel: 'warning',
   });
-  nameOnlyRenamedFunctions(BUNDLE);
   // An external resolves from dist/ at run time, so it must be installed where Node looks from there.
   const requireFromBundle = createRequire(join(process.cwd(), BUNDLE));
   EXTERNAL.forEach((name) => requireFromBundle.resolve(name));
@@ -98,21 +97,6 @@ async function bundle() {
   const files = Object.keys(result.metafile.inputs).length;
   const mib = (result.metafile.outputs[BUNDLE].bytes / 2 ** 20).toFixed(1);
   console.log(`Bundled ${files} files into ${BUNDLE} (${mib} MiB); not installed: ${[...notInstalled].join(', ')}`);
-}
-
-// keepNames makes esbuild call `__name(fn, "name")` wherever a named function or class is defined, including functions
-// that Fastify and Nest define inside their request handlers, so it runs on every request. Redefining `name` is only
-// needed where it differs (renamed symbols, functions passed straight to the helper); elsewhere it is skipped.
-// The replacement is exactly as long as the original, so the source map's columns stay right.
-const NAME_HELPER = 'var __name=(target,value)=>__defProp(target,"name",{value,configurable:true})';
-const NAME_HELPER_IF_RENAMED = 'var __name=(t,v)=>t.name===v?t:__defProp(t,"name",{value:v,configurable:!0}) ';
-
-function nameOnlyRenamedFunctions(file) {
-  const source = readFileSync(file, 'utf8');
-  if (source.split(NAME_HELPER).length !== 2 || NAME_HELPER.length !== NAME_HELPER_IF_RENAMED.length) {
-    throw new Error(`esbuild's __name helper is not in ${file} exactly once as expected; update scripts/bundle.mjs`);
-  }
-  writeFileSync(file, source.replace(NAME_HELPER, NAME_HELPER_IF_RENAMED));
 }
 
 /**
