@@ -1,10 +1,25 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { STATUS_CODES } from 'node:http';
+import { Agent, STATUS_CODES } from 'node:http';
 import request, { Response } from 'supertest';
 
 /** A supertest client for the app's real HTTP server. */
 export function api(app: NestFastifyApplication): ReturnType<typeof request> {
   return request(app.getHttpServer());
+}
+
+const agentsByAddress = new Map<string, Agent>();
+
+/**
+ * An HTTP agent whose connections leave from this loopback address (127.0.0.x), so that the app sees distinct
+ * clients: `api(app).post(path).agent(fromAddress('127.0.0.7'))`.
+ */
+export function fromAddress(localAddress: string): Agent {
+  let agent = agentsByAddress.get(localAddress);
+  if (!agent) {
+    agent = new Agent({ localAddress });
+    agentsByAddress.set(localAddress, agent);
+  }
+  return agent;
 }
 
 /** The Authorization header of a Bearer access token. */
