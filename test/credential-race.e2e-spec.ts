@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Response } from 'supertest';
+import { PasswordsService } from '../src/passwords/passwords.service';
 import { ADMIN_ENV, loginAsAdmin, LoggedInUser, registerAndLogin, TokenBody, UserBody } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
 import { api, bearer } from './utils/http';
@@ -129,5 +130,45 @@ describe('Credential changes racing logins and admin changes (e2e)', () => {
         user = { ...user, password, tokens: (await login(user.email, password).expect(200)).body as TokenBody };
       }
     });
+  });
+});
+
+/** Every login replaces the stored hash here, as after a change of the argon2 parameters. */
+class AlwaysRehash extends PasswordsService {
+  override needsRehash(): boolean {
+    return true;
+  }
+}
+
+describe('Rehashes on login racing a password change (e2e)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      override: (builder) => builder.overrideProvider(PasswordsService).useClass(AlwaysRehash),
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('should never put the old password back', async () => {
+    const user = await registerAndLogin(app);
+    const newPassword = 'the one that must stay';
+
+    const [changed] = await Promise.all([
+      api(app)
+        .post('/api/v1/auth/password')
+        .set(bearer(user.tokens.accessToken))
+        .send({ currentPassword: user.password, newPassword }),
+      ...Array.from({ length: LOGINS }, () =>
+        api(app).post('/api/v1/auth/login').send({ email: user.email, password: user.password }),
+      ),
+    ]);
+
+    expect(changed.status).toBe(204);
+    await api(app).post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(401);
+    await api(app).post('/api/v1/auth/login').send({ email: user.email, password: newPassword }).expect(200);
   });
 });
