@@ -1,9 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Role } from '../common/role';
 import { AppConfig } from '../config/app-config';
+import { ConfigError } from '../config/load-config';
 import { DatabaseLock, LockName } from '../database/database-lock';
 import { PasswordsService } from '../passwords/passwords.service';
 import { UsersService } from '../users/users.service';
+
+export const ADMIN_PASSWORD_MISMATCH =
+  'ADMIN_EMAIL, ADMIN_PASSWORD: an account with this email exists and ADMIN_PASSWORD is not its password ' +
+  '(someone may have registered the address); remove or rename that account, or set ADMIN_PASSWORD to its password';
 
 /** Makes sure the admin named by ADMIN_EMAIL/ADMIN_PASSWORD exists; there is no default account otherwise. */
 @Injectable()
@@ -36,12 +41,18 @@ export class AdminBootstrap implements OnApplicationBootstrap {
         roles: [Role.Admin, Role.User],
       });
       this.logger.log(`Created the admin account ${admin.email}`);
-    } else if (!existing.roles.includes(Role.Admin) || existing.disabled) {
-      // An existing account keeps its password; it is only made an enabled admin.
-      existing.roles = [...new Set([...existing.roles, Role.Admin])].sort();
-      existing.disabled = false;
-      await this.users.save(existing);
-      this.logger.log(`Made ${admin.email} an enabled admin`);
+      return;
+    }
+    // Whoever registered the address first must not become admin with a password of their own.
+    if (!(await this.passwords.verify(existing.passwordHash, admin.password))) {
+      throw new ConfigError([ADMIN_PASSWORD_MISMATCH]);
+    }
+    if (!existing.roles.includes(Role.Admin)) {
+      await this.users.addRole(existing, Role.Admin);
+      this.logger.log(`Made ${admin.email} an admin`);
+    }
+    if (existing.disabled) {
+      this.logger.warn(`The admin account ${admin.email} is disabled and stays so; another admin can enable it`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../common/http/client-info';
@@ -19,6 +19,7 @@ import { LoginThrottle, ThrottleKey } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 export const INVALID_CREDENTIALS = 'The email or password is wrong.';
+export const PASSWORD_CHANGED_MEANWHILE = 'The account changed while the password was being changed; sign in again.';
 
 @Injectable()
 export class AuthService {
@@ -72,8 +73,9 @@ export class AuthService {
   }
 
   /**
-   * Starts the session, then reads the user again: an admin change racing this login either finds the new session
-   * and ends it, or was saved before the second read, so the token never carries stale roles or a disabled user.
+   * Starts the session, then reads the user again: a change racing this login either finds the new session and ends
+   * it, or was written before the second read. So the token never carries stale roles, and a new password, disabling
+   * or deletion (each raises the credential version) stops every login whose password was checked before it.
    */
   private async startSession(user: User, client: ClientInfo): Promise<{ current: User; issued: IssuedRefreshToken }> {
     const issued = await this.sessions.start(user.id, client).catch(async (error: unknown) => {
@@ -84,7 +86,7 @@ export class AuthService {
       throw error;
     });
     const current = await this.users.findById(user.id);
-    if (!current || current.disabled) {
+    if (!current || current.disabled || current.credentialVersion !== user.credentialVersion) {
       await this.sessions.end(issued.sessionId, 'disabled');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
@@ -117,8 +119,10 @@ export class AuthService {
     if (!user || !(await this.passwords.verify(user.passwordHash, change.currentPassword))) {
       throw new ForbiddenException('The current password is wrong.');
     }
-    user.passwordHash = await this.passwords.hash(change.newPassword);
-    await this.users.save(user);
+    if (!(await this.users.setPasswordHash(user, await this.passwords.hash(change.newPassword)))) {
+      // Another password change, disabling or deletion came first; the sessions it ended stay ended.
+      throw new ConflictException(PASSWORD_CHANGED_MEANWHILE);
+    }
     await this.sessions.endAllOfUser(user.id, 'password-changed');
     await this.audit.record(AuditEventType.PasswordChanged, { userId: user.id, sessionId: caller.sessionId, client });
   }
@@ -148,8 +152,7 @@ export class AuthService {
 
   private async upgradePasswordHash(user: User, password: string): Promise<void> {
     if (this.passwords.needsRehash(user.passwordHash)) {
-      user.passwordHash = await this.passwords.hash(password);
-      await this.users.save(user);
+      await this.users.replacePasswordHash(user, await this.passwords.hash(password));
     }
   }
 }

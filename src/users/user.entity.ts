@@ -22,6 +22,10 @@ export class User {
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
 
+  /** Raised by every change that must stop logins whose password was checked before it: new password, disabling. */
+  @Column({ type: 'integer', default: 0 })
+  credentialVersion: number;
+
   @Column({ type: Date, nullable: true })
   emailVerifiedAt: Date | null;
 

@@ -8,8 +8,8 @@ import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { UserChangedEvent, UserEvent } from './user.events';
 import { User } from './user.entity';
-import { UsersRepository } from './users.repository';
-import { Actor, UsersService } from './users.service';
+import { UserChanges, UsersRepository } from './users.repository';
+import { Actor, LAST_ADMIN, UsersService } from './users.service';
 
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
 const ADMIN_ID = '0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -24,6 +24,7 @@ function buildUser(overrides: Partial<User> = {}): User {
     displayName: 'Ada',
     roles: [Role.User],
     disabled: false,
+    credentialVersion: 3,
     emailVerifiedAt: null,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-01-02T00:00:00Z'),
@@ -34,7 +35,18 @@ function buildUser(overrides: Partial<User> = {}): User {
 describe('UsersService', () => {
   let service: UsersService;
   let users: jest.Mocked<
-    Pick<UsersRepository, 'findById' | 'findByEmail' | 'create' | 'save' | 'delete' | 'findPage' | 'countActiveAdmins'>
+    Pick<
+      UsersRepository,
+      | 'findById'
+      | 'findByEmail'
+      | 'create'
+      | 'update'
+      | 'updateKeepingAnAdmin'
+      | 'setPasswordHash'
+      | 'replacePasswordHash'
+      | 'delete'
+      | 'findPage'
+    >
   >;
   let passwords: { verify: jest.Mock<Promise<boolean>, [string, string]> };
   let events: { emitAsync: jest.Mock };
@@ -45,10 +57,12 @@ describe('UsersService', () => {
       findById: jest.fn(),
       findByEmail: jest.fn(),
       create: jest.fn(),
-      save: jest.fn((user: User) => Promise.resolve(user)),
+      update: jest.fn((_id: string, _changes: UserChanges) => Promise.resolve(true)),
+      updateKeepingAnAdmin: jest.fn((_id: string, _changes: UserChanges) => Promise.resolve(true)),
+      setPasswordHash: jest.fn((_id: string, _version: number, _hash: string) => Promise.resolve(true)),
+      replacePasswordHash: jest.fn((_id: string, _version: number, _hash: string) => Promise.resolve(true)),
       delete: jest.fn((_id: string) => Promise.resolve()),
       findPage: jest.fn(),
-      countActiveAdmins: jest.fn(),
     };
     passwords = { verify: jest.fn() };
     events = { emitAsync: jest.fn(() => Promise.resolve([])) };
@@ -131,7 +145,7 @@ describe('UsersService', () => {
 
     it('should refuse the last admin with 409', async () => {
       users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
-      users.countActiveAdmins.mockResolvedValue(1);
+      users.updateKeepingAnAdmin.mockResolvedValue(false);
       passwords.verify.mockResolvedValue(true);
 
       await expect(service.deleteOwnAccount(USER_ID, 'right password', SELF)).rejects.toThrow(ConflictException);
@@ -142,72 +156,100 @@ describe('UsersService', () => {
   describe('the last admin', () => {
     beforeEach(() => {
       users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
-      users.countActiveAdmins.mockResolvedValue(1);
+      // The repository refuses a write that would leave no enabled admin.
+      users.updateKeepingAnAdmin.mockResolvedValue(false);
     });
 
     it('should not be demoted', async () => {
       await expect(service.updateUser(USER_ID, { roles: [Role.User] }, ACTOR)).rejects.toThrow(
-        new ConflictException('The last admin cannot be demoted, disabled or deleted.'),
+        new ConflictException(LAST_ADMIN),
       );
-      expect(users.save).not.toHaveBeenCalled();
+      expect(users.updateKeepingAnAdmin).toHaveBeenCalledWith(USER_ID, { roles: [Role.User] });
+      expect(users.update).not.toHaveBeenCalled();
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
 
     it('should not be disabled', async () => {
       await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(ConflictException);
-      expect(users.save).not.toHaveBeenCalled();
+      expect(users.updateKeepingAnAdmin).toHaveBeenCalledWith(USER_ID, { disabled: true });
+      expect(events.emitAsync).not.toHaveBeenCalled();
     });
 
-    it('should not be deleted', async () => {
+    it('should not be deleted: the account is disabled under the rule first, and nothing else happens', async () => {
       await expect(service.deleteUser(USER_ID, ACTOR)).rejects.toThrow(ConflictException);
+      expect(users.updateKeepingAnAdmin).toHaveBeenCalledWith(USER_ID, { disabled: true });
       expect(users.delete).not.toHaveBeenCalled();
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
 
-    it('should keep its display name editable', async () => {
-      await expect(service.updateUser(USER_ID, { displayName: 'Root' }, ACTOR)).resolves.toMatchObject({
-        displayName: 'Root',
-      });
+    it('should keep its display name editable, without the rule', async () => {
+      await service.updateUser(USER_ID, { displayName: 'Root' }, ACTOR);
+
+      expect(users.update).toHaveBeenCalledWith(USER_ID, { displayName: 'Root' });
+      expect(users.updateKeepingAnAdmin).not.toHaveBeenCalled();
     });
 
-    it('should be demoted, disabled or deleted once a second admin exists', async () => {
-      users.countActiveAdmins.mockResolvedValue(2);
+    it('should answer 404, not 409, when the user is gone meanwhile', async () => {
+      users.findById.mockResolvedValueOnce(buildUser({ roles: [Role.Admin] })).mockResolvedValue(null);
 
-      await expect(service.updateUser(USER_ID, { roles: [Role.User] }, ACTOR)).resolves.toMatchObject({
-        roles: [Role.User],
-      });
-      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
-      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).resolves.toMatchObject({ disabled: true });
-      users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin, Role.User] }));
-      await expect(service.deleteUser(USER_ID, ACTOR)).resolves.toBeUndefined();
-      expect(users.delete).toHaveBeenCalledWith(USER_ID);
+      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(NotFoundException);
     });
   });
 
-  it('should let a disabled admin be deleted without counting admins', async () => {
+  it('should delete by disabling under the rule, announcing, then deleting the row, in that order', async () => {
     users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin], disabled: true }));
-    users.countActiveAdmins.mockResolvedValue(1);
 
     await expect(service.deleteUser(USER_ID, ACTOR)).resolves.toBeUndefined();
-    expect(users.delete).toHaveBeenCalledWith(USER_ID);
+
+    expect(users.updateKeepingAnAdmin).toHaveBeenCalledWith(USER_ID, { disabled: true });
+    const order = [users.updateKeepingAnAdmin, events.emitAsync, users.delete].map(
+      (mock) => mock.mock.invocationCallOrder[0],
+    );
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  describe('updateUser writes', () => {
+    it('should write only the fields given, with the roles sorted, and answer what the database holds then', async () => {
+      users.findById
+        .mockResolvedValueOnce(buildUser())
+        .mockResolvedValueOnce(buildUser({ displayName: 'Countess', roles: [Role.Admin, Role.User] }));
+
+      await expect(
+        service.updateUser(USER_ID, { displayName: 'Countess', roles: [Role.User, Role.Admin] }, ACTOR),
+      ).resolves.toMatchObject({ displayName: 'Countess', roles: [Role.Admin, Role.User], disabled: false });
+      expect(users.update).toHaveBeenCalledWith(USER_ID, {
+        displayName: 'Countess',
+        roles: [Role.Admin, Role.User],
+        disabled: undefined,
+      });
+    });
+
+    it('should write the display name of updateProfile alone', async () => {
+      users.findById.mockResolvedValue(buildUser({ displayName: 'Ada L.' }));
+
+      await expect(service.updateProfile(USER_ID, { displayName: 'Ada L.' })).resolves.toMatchObject({
+        displayName: 'Ada L.',
+      });
+      expect(users.update).toHaveBeenCalledWith(USER_ID, { displayName: 'Ada L.' });
+    });
   });
 
   describe('updateUser events', () => {
-    it('should emit user.roles-changed after saving a change of roles', async () => {
+    it('should emit user.roles-changed after writing a change of roles', async () => {
       users.findById.mockResolvedValue(buildUser({ roles: [Role.User] }));
 
-      await expect(service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] }, ACTOR)).resolves.toMatchObject({
-        roles: [Role.Admin, Role.User],
-      });
+      await service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] }, ACTOR);
+
       expect(events.emitAsync).toHaveBeenCalledTimes(1);
       expect(events.emitAsync).toHaveBeenCalledWith('user.roles-changed', new UserChangedEvent(USER_ID));
-      expect(users.save.mock.invocationCallOrder[0]).toBeLessThan(events.emitAsync.mock.invocationCallOrder[0]);
+      expect(users.update.mock.invocationCallOrder[0]).toBeLessThan(events.emitAsync.mock.invocationCallOrder[0]);
     });
 
     it('should emit user.disabled when disabling', async () => {
       users.findById.mockResolvedValue(buildUser());
 
-      await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).resolves.toMatchObject({ disabled: true });
+      await service.updateUser(USER_ID, { disabled: true }, ACTOR);
+
       expect(events.emitAsync).toHaveBeenCalledTimes(1);
       expect(events.emitAsync).toHaveBeenCalledWith('user.disabled', new UserChangedEvent(USER_ID));
     });
@@ -237,7 +279,7 @@ describe('UsersService', () => {
       await service.updateUser(USER_ID, { roles: [Role.User, Role.Admin] }, ACTOR);
 
       expect(events.emitAsync).not.toHaveBeenCalled();
-      expect(users.countActiveAdmins).not.toHaveBeenCalled();
+      expect(users.updateKeepingAnAdmin).not.toHaveBeenCalled();
     });
 
     it('should emit nothing when disabling a user who is already disabled', async () => {
@@ -251,11 +293,8 @@ describe('UsersService', () => {
     it('should emit nothing for a display name change', async () => {
       users.findById.mockResolvedValue(buildUser());
 
-      await expect(service.updateUser(USER_ID, { displayName: 'Countess' }, ACTOR)).resolves.toMatchObject({
-        displayName: 'Countess',
-        roles: [Role.User],
-        disabled: false,
-      });
+      await service.updateUser(USER_ID, { displayName: 'Countess' }, ACTOR);
+
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
 
@@ -264,6 +303,23 @@ describe('UsersService', () => {
 
       await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(NotFoundException);
       expect(events.emitAsync).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('password writes', () => {
+    it('should store a new password against the credential version read with the user', async () => {
+      await expect(service.setPasswordHash(buildUser(), 'new hash')).resolves.toBe(true);
+      expect(users.setPasswordHash).toHaveBeenCalledWith(USER_ID, 3, 'new hash');
+    });
+
+    it('should store a rehash against the credential version read with the user', async () => {
+      await service.replacePasswordHash(buildUser(), 'rehashed');
+      expect(users.replacePasswordHash).toHaveBeenCalledWith(USER_ID, 3, 'rehashed');
+    });
+
+    it('should add a role by writing the sorted roles alone', async () => {
+      await service.addRole(buildUser({ roles: [Role.User] }), Role.Admin);
+      expect(users.update).toHaveBeenCalledWith(USER_ID, { roles: [Role.Admin, Role.User] });
     });
   });
 
@@ -362,7 +418,7 @@ describe('UsersService', () => {
       await service.updateUser(USER_ID, { displayName: 'Countess' }, ACTOR);
 
       users.findById.mockResolvedValue(buildUser({ roles: [Role.Admin] }));
-      users.countActiveAdmins.mockResolvedValue(1);
+      users.updateKeepingAnAdmin.mockResolvedValue(false);
       await expect(service.updateUser(USER_ID, { disabled: true }, ACTOR)).rejects.toThrow(ConflictException);
       await expect(service.deleteUser(USER_ID, ACTOR)).rejects.toThrow(ConflictException);
 

@@ -12,7 +12,9 @@ import { UserPageDto } from './dto/user-page.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UserChangedEvent, UserEvent } from './user.events';
 import { User } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { UserChanges, UsersRepository } from './users.repository';
+
+export const LAST_ADMIN = 'The last admin cannot be demoted, disabled or deleted.';
 
 /** Who made a change, for the audit log. */
 export interface Actor {
@@ -51,8 +53,19 @@ export class UsersService {
     return this.users.create(newUser);
   }
 
-  save(user: User): Promise<User> {
-    return this.users.save(user);
+  /** Adds a role, writing only the roles column. */
+  async addRole(user: User, role: Role): Promise<void> {
+    await this.users.update(user.id, { roles: sortRoles([...user.roles, role]) });
+  }
+
+  /** Stores a new password and raises the credential version; false if it moved since it was read. */
+  setPasswordHash(user: User, passwordHash: string): Promise<boolean> {
+    return this.users.setPasswordHash(user.id, user.credentialVersion, passwordHash);
+  }
+
+  /** Stores the same password hashed with newer parameters, unless the credentials changed since they were read. */
+  async replacePasswordHash(user: User, passwordHash: string): Promise<void> {
+    await this.users.replacePasswordHash(user.id, user.credentialVersion, passwordHash);
   }
 
   async getProfile(id: string): Promise<UserResponseDto> {
@@ -60,9 +73,8 @@ export class UsersService {
   }
 
   async updateProfile(id: string, changes: UpdateMeDto): Promise<UserResponseDto> {
-    const user = await this.getById(id);
-    user.displayName = changes.displayName;
-    return toUserResponse(await this.users.save(user));
+    await this.write(id, { displayName: changes.displayName }, false);
+    return this.getProfile(id);
   }
 
   async deleteOwnAccount(id: string, password: string, actor: Actor): Promise<void> {
@@ -70,7 +82,7 @@ export class UsersService {
     if (!(await this.passwords.verify(user.passwordHash, password))) {
       throw new ForbiddenException('The password is wrong.');
     }
-    await this.remove(user, actor);
+    await this.remove(user.id, actor);
   }
 
   async list(query: ListUsersQuery): Promise<UserPageDto> {
@@ -84,40 +96,43 @@ export class UsersService {
 
   async updateUser(id: string, changes: AdminUpdateUserDto, actor: Actor): Promise<UserResponseDto> {
     const user = await this.getById(id);
-    const rolesChanged = changes.roles !== undefined && !sameRoles(user.roles, changes.roles);
+    const roles = changes.roles && sortRoles(changes.roles);
+    const rolesChanged = roles !== undefined && !sameRoles(user.roles, roles);
     const disabling = changes.disabled === true && !user.disabled;
-    if ((rolesChanged && !changes.roles?.includes(Role.Admin)) || disabling) {
-      await this.assertNotLastAdmin(user);
-    }
-    user.displayName = changes.displayName ?? user.displayName;
-    user.roles = changes.roles ? sortRoles(changes.roles) : user.roles;
-    user.disabled = changes.disabled ?? user.disabled;
-    const saved = await this.users.save(user);
+    const removesAdmin = (roles !== undefined && !roles.includes(Role.Admin)) || changes.disabled === true;
+    await this.write(
+      id,
+      { displayName: changes.displayName ?? undefined, roles, disabled: changes.disabled },
+      removesAdmin,
+    );
     if (rolesChanged) {
       await this.events.emitAsync(UserEvent.RolesChanged, new UserChangedEvent(user.id));
       await this.audit.record(AuditEventType.RolesChanged, {
         userId: user.id,
         ...actor,
-        details: { roles: user.roles },
+        details: { roles },
       });
     }
     if (disabling) {
       await this.events.emitAsync(UserEvent.Disabled, new UserChangedEvent(user.id));
       await this.audit.record(AuditEventType.UserDisabled, { userId: user.id, ...actor });
     }
-    return toUserResponse(saved);
+    return this.getUser(id);
   }
 
   async deleteUser(id: string, actor: Actor): Promise<void> {
-    await this.remove(await this.getById(id), actor);
+    await this.remove(id, actor);
   }
 
-  /** Sessions end (and their tokens are revoked) before the row goes, so no token outlives its user. */
-  private async remove(user: User, actor: Actor): Promise<void> {
-    await this.assertNotLastAdmin(user);
-    await this.events.emitAsync(UserEvent.Deleted, new UserChangedEvent(user.id));
-    await this.users.delete(user.id);
-    await this.audit.record(AuditEventType.UserDeleted, { userId: user.id, ...actor });
+  /**
+   * The account is disabled first (a racing login or removal of the other last admin sees that at once), then its
+   * sessions end (and their tokens are revoked), then the row goes: no token outlives its user.
+   */
+  private async remove(id: string, actor: Actor): Promise<void> {
+    await this.write(id, { disabled: true }, true);
+    await this.events.emitAsync(UserEvent.Deleted, new UserChangedEvent(id));
+    await this.users.delete(id);
+    await this.audit.record(AuditEventType.UserDeleted, { userId: id, ...actor });
   }
 
   private async getById(id: string): Promise<User> {
@@ -128,10 +143,14 @@ export class UsersService {
     return user;
   }
 
-  private async assertNotLastAdmin(user: User): Promise<void> {
-    const isActiveAdmin = user.roles.includes(Role.Admin) && !user.disabled;
-    if (isActiveAdmin && (await this.users.countActiveAdmins()) <= 1) {
-      throw new ConflictException('The last admin cannot be demoted, disabled or deleted.');
+  /** Writes only these fields; one that would remove the last enabled admin is refused (409), unchanged. */
+  private async write(id: string, changes: UserChanges, removesAdmin: boolean): Promise<void> {
+    const written = removesAdmin
+      ? await this.users.updateKeepingAnAdmin(id, changes)
+      : await this.users.update(id, changes);
+    if (!written) {
+      await this.getById(id);
+      throw new ConflictException(LAST_ADMIN);
     }
   }
 }
