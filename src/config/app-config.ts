@@ -16,6 +16,8 @@ export class AppConfig {
   jwt: {
     issuer: string;
     audience: string;
+    /** The `client_id` claim of every access token (RFC 9068): this service as the client that obtained it. */
+    clientId: string;
     algorithm: JwtAlgorithm;
     clockToleranceSeconds: number;
     accessTokenTtlSeconds: number;

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         jwt: {
           issuer: 'http://localhost:3000',
           audience: 'bastion-api',
+          clientId: 'bastion',
           algorithm: 'RS256',
           clockToleranceSeconds: 1,
           accessTokenTtlSeconds: 900,
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
         REDIS_KEY_PREFIX: ' bastion-eu: ',
         JWT_ISSUER: 'https://auth.example.org',
         JWT_AUDIENCE: 'orders-api',
+        JWT_CLIENT_ID: ' orders-portal ',
         JWT_ALGORITHM: 'es256',
         JWT_CLOCK_TOLERANCE: '5s',
         ACCESS_TOKEN_TTL: '10m',
@@ -109,6 +111,7 @@ describe('loadConfig', () => {
         jwt: {
           issuer: 'https://auth.example.org',
           audience: 'orders-api',
+          clientId: 'orders-portal',
           algorithm: 'ES256',
           clockToleranceSeconds: 5,
           accessTokenTtlSeconds: 600,
@@ -164,6 +167,7 @@ describe('loadConfig', () => {
       ['JWT_ISSUER', 'auth.example.org'],
       ['JWT_ISSUER', 'ftp://auth.example.org'],
       ['JWT_AUDIENCE', '  '],
+      ['JWT_CLIENT_ID', '  '],
       ['JWT_ALGORITHM', 'none'],
       ['JWT_ALGORITHM', 'HS512'],
       ['JWT_CLOCK_TOLERANCE', 'a bit'],

@@ -37,6 +37,7 @@ export function loadConfig(env: Env): AppConfig {
     jwt: {
       issuer: read('JWT_ISSUER', `http://localhost:${port ?? 3000}`, (value) => parseUrl(value, ['http:', 'https:'])),
       audience: read('JWT_AUDIENCE', 'bastion-api', nonEmpty),
+      clientId: read('JWT_CLIENT_ID', 'bastion', nonEmpty),
       algorithm: read('JWT_ALGORITHM', 'RS256', parseAlgorithm),
       clockToleranceSeconds: read('JWT_CLOCK_TOLERANCE', '1s', (value) => parseDurationWithin(value, 0, 300)),
       accessTokenTtlSeconds: read('ACCESS_TOKEN_TTL', '15m', (value) => parseDurationWithin(value, 10, 86400)),
