@@ -9,6 +9,11 @@ export class AppConfig {
   production: boolean;
   port: number;
   host: string;
+  /**
+   * Whose X-Forwarded-For is believed: the number of proxies in front of the service, or their addresses/CIDRs;
+   * null: nobody's, the client is the TCP peer.
+   */
+  trustProxy: number | string[] | null;
   database: DatabaseConfig;
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so that several deployments (or test runs) can share one Redis. */
