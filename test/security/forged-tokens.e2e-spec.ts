@@ -4,7 +4,7 @@ import { Response } from 'supertest';
 import { KeyRotationService } from '../../src/auth/keys/key-rotation.service';
 import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
-import { LoggedInUser, login, registerAndLogin } from '../factories/users';
+import { ADMIN_ENV, LoggedInUser, login, loginAsAdmin, registerAndLogin } from '../factories/users';
 import { createTestApp } from '../utils/create-test-app';
 import { FakeClock } from '../utils/fake-clock';
 import { api, bearer, expectProblem } from '../utils/http';
@@ -71,7 +71,10 @@ describe('Forged tokens signed with the real key (grey-box, e2e)', () => {
 
   beforeAll(async () => {
     clock = new FakeClock();
-    app = await createTestApp({ override: (builder) => builder.overrideProvider(Clock).useValue(clock) });
+    app = await createTestApp({
+      env: ADMIN_ENV,
+      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+    });
     victim = await registerAndLogin(app);
     template = decodeJwt(victim.tokens.accessToken);
     // The baseline: a token whose signature is plainly wrong.
@@ -150,17 +153,24 @@ describe('Forged tokens signed with the real key (grey-box, e2e)', () => {
     await expectRefusedEverywhere(mint({}, revoked));
   });
 
-  it('should refuse a deleted user’s sub, even with a fresh sid and a fresh iat', async () => {
+  const deleteSelf = (doomed: LoggedInUser) =>
+    api(app).delete(ROUTES.me).set(bearer(doomed.tokens.accessToken)).send({ password: doomed.password });
+  const deleteByAdmin = async (doomed: LoggedInUser) =>
+    api(app)
+      .delete(`/api/v1/users/${doomed.user.id}`)
+      .set(bearer((await loginAsAdmin(app)).tokens.accessToken));
+
+  it.each([
+    ['deleted themselves', deleteSelf],
+    ['deleted by an admin', deleteByAdmin],
+  ])('should refuse the sub of a user %s, even with a fresh sid and a fresh iat', async (_label, remove) => {
     const doomed = await registerAndLogin(app);
     const forDoomed = { sub: doomed.user.id, sid: randomUUID() };
     await expectAcceptedEverywhere(mint({ claims: forDoomed }));
 
-    await api(app)
-      .delete(ROUTES.me)
-      .set(bearer(doomed.tokens.accessToken))
-      .send({ password: doomed.password })
-      .expect(204);
+    expect((await remove(doomed)).status).toBe(204);
 
+    await expectRefusedEverywhere(doomed.tokens.accessToken);
     await expectRefusedEverywhere(mint({ claims: forDoomed }));
     await expectRefusedEverywhere(mint({ claims: { ...forDoomed, sid: randomUUID() } }));
   });
