@@ -7,9 +7,24 @@ import { setUpOpenApi } from './openapi';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-/** The HTTP adapter, with the body limit of the contract and a fresh id for every request. */
-export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID(), return503OnClosing: true });
+/** The HTTP adapter, with the body limit of the contract, a fresh id for every request and the proxies to believe. */
+export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+  });
+}
+
+/** TRUST_PROXY as Fastify takes it: its own numeric form trusts nobody, so a hop count is given as a function. */
+function fastifyTrustProxy(
+  trust: AppConfig['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === null) {
+    return false;
+  }
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /**

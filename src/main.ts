@@ -11,8 +11,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
   // Validate before Nest starts, so a bad variable is reported by name and nothing else.
-  loadConfig(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), APP_OPTIONS);
+  const validated = loadConfig(process.env);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(validated), APP_OPTIONS);
   await configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);

@@ -213,6 +213,7 @@ describe('Auth (e2e)', () => {
         exp: (claims.iat as number) + 900,
         jti: expect.stringMatching(UUID),
         sid: expect.stringMatching(UUID),
+        client_id: 'bastion',
         roles: ['user'],
       });
       expect(Math.abs((claims.iat as number) - now)).toBeLessThanOrEqual(60);

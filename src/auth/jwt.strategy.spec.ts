@@ -39,6 +39,7 @@ function claims(overrides: Record<string, unknown> = {}): Record<string, unknown
     exp: 1_800_000_000 + TTL_SECONDS,
     jti: 'b1e2c3d4-0000-4000-8000-000000000001',
     sid: SUBJECT.sessionId,
+    client_id: 'bastion',
     roles: [Role.Admin, Role.User],
     ...overrides,
   };
@@ -88,6 +89,10 @@ describe('JwtStrategy', () => {
   });
 
   describe('validate', () => {
+    beforeEach(() => {
+      clock.set(new Date(1_800_000_000 * 1000));
+    });
+
     it('should map the claims to the caller', () => {
       expect(strategy.validate(claims())).toEqual<AuthUser>({
         id: SUBJECT.userId,
@@ -98,7 +103,7 @@ describe('JwtStrategy', () => {
       });
     });
 
-    it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'roles'])(
+    it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'client_id', 'roles'])(
       'should reject a payload without %s',
       (claim) => {
         const payload = claims();
@@ -110,6 +115,17 @@ describe('JwtStrategy', () => {
 
     it('should reject a payload living longer than the configured access-token lifetime', () => {
       expect(strategy.validate(claims({ exp: 1_800_000_000 + TTL_SECONDS + 1 }))).toBe(false);
+    });
+
+    it('should reject a payload of another client_id', () => {
+      expect(strategy.validate(claims({ client_id: 'another-client' }))).toBe(false);
+    });
+
+    it('should accept an iat up to the clock tolerance ahead of the clock and reject a later one', () => {
+      const ahead = (seconds: number) => 1_800_000_000 + seconds;
+
+      expect(strategy.validate(claims({ iat: ahead(1), nbf: ahead(1), exp: ahead(1) + TTL_SECONDS }))).not.toBe(false);
+      expect(strategy.validate(claims({ iat: ahead(2), nbf: ahead(2), exp: ahead(2) + TTL_SECONDS }))).toBe(false);
     });
 
     it('should reject an unknown role', () => {

@@ -2,29 +2,32 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { AuthUser } from './decorators/auth-user';
 import { KeyRing } from './keys/key-ring.service';
 import { RevocationsService } from './revocations/revocations.service';
-import { hasRequiredClaims, kidFromAcceptableHeader } from './tokens/access-token-claims';
+import { ClaimRules, hasRequiredClaims, kidFromAcceptableHeader } from './tokens/access-token-claims';
 
 class UnacceptableTokenError extends Error {}
 
 /**
  * Verifies the Bearer access token: header checked first, key found by `kid` in the ring only,
- * the configured algorithm pinned, `iss`, `aud`, `exp` and `nbf` verified, every claim required, and the session
- * and user not revoked (answered from memory).
+ * the configured algorithm pinned, `iss`, `aud`, `exp` and `nbf` verified, `iat` not in the future, every claim
+ * required, and the session and user not revoked (answered from memory).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  private readonly maxLifetimeSeconds: number;
+  private readonly rules: Omit<ClaimRules, 'latestIssuedAt'>;
+  private readonly clockToleranceSeconds: number;
 
   constructor(
     config: AppConfig,
     keyRing: KeyRing,
     private readonly revocations: RevocationsService,
+    private readonly clock: Clock,
   ) {
-    const { algorithm, issuer, audience, clockToleranceSeconds, accessTokenTtlSeconds } = config.jwt;
+    const { algorithm, issuer, audience, clockToleranceSeconds, accessTokenTtlSeconds, clientId } = config.jwt;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: keyProvider(keyRing, algorithm),
@@ -33,11 +36,13 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       audience,
       jsonWebTokenOptions: { clockTolerance: clockToleranceSeconds },
     });
-    this.maxLifetimeSeconds = accessTokenTtlSeconds;
+    this.rules = { maxLifetimeSeconds: accessTokenTtlSeconds, clientId };
+    this.clockToleranceSeconds = clockToleranceSeconds;
   }
 
   validate(payload: unknown): AuthUser | false {
-    if (!hasRequiredClaims(payload, this.maxLifetimeSeconds) || this.revocations.isRevoked(payload)) {
+    const rules = { ...this.rules, latestIssuedAt: this.clock.nowSeconds() + this.clockToleranceSeconds };
+    if (!hasRequiredClaims(payload, rules) || this.revocations.isRevoked(payload)) {
       return false;
     }
     return {

@@ -9,6 +9,11 @@ export class AppConfig {
   production: boolean;
   port: number;
   host: string;
+  /**
+   * Whose X-Forwarded-For is believed: the number of proxies in front of the service, or their addresses/CIDRs;
+   * null: nobody's, the client is the TCP peer.
+   */
+  trustProxy: number | string[] | null;
   database: DatabaseConfig;
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so that several deployments (or test runs) can share one Redis. */
@@ -16,6 +21,8 @@ export class AppConfig {
   jwt: {
     issuer: string;
     audience: string;
+    /** The `client_id` claim of every access token (RFC 9068): this service as the client that obtained it. */
+    clientId: string;
     algorithm: JwtAlgorithm;
     clockToleranceSeconds: number;
     accessTokenTtlSeconds: number;

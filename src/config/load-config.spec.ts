@@ -36,12 +36,14 @@ describe('loadConfig', () => {
         production: false,
         port: 3000,
         host: '0.0.0.0',
+        trustProxy: null,
         database: { type: 'sqlite', path: 'data/app.sqlite' },
         redisUrl: null,
         redisKeyPrefix: 'bastion:',
         jwt: {
           issuer: 'http://localhost:3000',
           audience: 'bastion-api',
+          clientId: 'bastion',
           algorithm: 'RS256',
           clockToleranceSeconds: 1,
           accessTokenTtlSeconds: 900,
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
         NODE_ENV: 'development',
         PORT: '4000',
         HOST: ' 127.0.0.1 ',
+        TRUST_PROXY: '10.0.0.0/8, 192.0.2.7',
         DATABASE_URL: 'postgres://bastion:pw@db.internal:5432/bastion',
         DATABASE_POOL_SIZE: '25',
         DATABASE_STATEMENT_TIMEOUT: '30s',
@@ -79,6 +82,7 @@ describe('loadConfig', () => {
         REDIS_KEY_PREFIX: ' bastion-eu: ',
         JWT_ISSUER: 'https://auth.example.org',
         JWT_AUDIENCE: 'orders-api',
+        JWT_CLIENT_ID: ' orders-portal ',
         JWT_ALGORITHM: 'es256',
         JWT_CLOCK_TOLERANCE: '5s',
         ACCESS_TOKEN_TTL: '10m',
@@ -98,6 +102,7 @@ describe('loadConfig', () => {
         production: false,
         port: 4000,
         host: '127.0.0.1',
+        trustProxy: ['10.0.0.0/8', '192.0.2.7'],
         database: {
           type: 'postgres',
           url: 'postgres://bastion:pw@db.internal:5432/bastion',
@@ -109,6 +114,7 @@ describe('loadConfig', () => {
         jwt: {
           issuer: 'https://auth.example.org',
           audience: 'orders-api',
+          clientId: 'orders-portal',
           algorithm: 'ES256',
           clockToleranceSeconds: 5,
           accessTokenTtlSeconds: 600,
@@ -164,6 +170,7 @@ describe('loadConfig', () => {
       ['JWT_ISSUER', 'auth.example.org'],
       ['JWT_ISSUER', 'ftp://auth.example.org'],
       ['JWT_AUDIENCE', '  '],
+      ['JWT_CLIENT_ID', '  '],
       ['JWT_ALGORITHM', 'none'],
       ['JWT_ALGORITHM', 'HS512'],
       ['JWT_CLOCK_TOLERANCE', 'a bit'],
@@ -194,6 +201,49 @@ describe('loadConfig', () => {
         'JWT_ALGORITHM',
         'SWAGGER_ENABLED',
       ]);
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it.each([
+      ['', null],
+      ['0', null],
+      ['false', null],
+      ['1', 1],
+      [' 2 ', 2],
+      ['127.0.0.1', ['127.0.0.1']],
+      ['127.0.0.1,10.0.0.0/8', ['127.0.0.1', '10.0.0.0/8']],
+      ['192.0.2.1 , ::1, 2001:db8::/32, fd00::/8', ['192.0.2.1', '::1', '2001:db8::/32', 'fd00::/8']],
+    ])('should read %p as %p', (value, expected) => {
+      expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+    });
+
+    it.each(['true', '0.0.0.0/0', '10.0.0.1, ::/0'])(
+      'should refuse %p (believing everyone) and say what to give instead',
+      (value) => {
+        const [problem] = configError({ TRUST_PROXY: value }).problems;
+
+        expect(problem).toMatch(/^TRUST_PROXY: ".+" would believe any client's X-Forwarded-For; give the number/);
+        expect(problem).toContain('127.0.0.1,10.0.0.0/8');
+      },
+    );
+
+    it.each([
+      'TRUE',
+      '*',
+      '11',
+      '-1',
+      '1.5',
+      'loopback',
+      '10.0.0.0/33',
+      '::/129',
+      '10.0.0.0/8/1',
+      '10.0.0.1,',
+      'fe80::1%eth0',
+      '300.1.1.1',
+      'proxy.internal',
+    ])('should refuse %p, naming the variable', (value) => {
+      expect(namedVariables({ TRUST_PROXY: value })).toEqual(['TRUST_PROXY']);
     });
   });
 

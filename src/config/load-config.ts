@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
 import { parseDurationSeconds } from './duration';
@@ -31,12 +32,14 @@ export function loadConfig(env: Env): AppConfig {
     production,
     port,
     host: read('HOST', '0.0.0.0', nonEmpty),
+    trustProxy: read('TRUST_PROXY', '', parseTrustProxy),
     database: read('DATABASE_URL', 'sqlite:data/app.sqlite', parseDatabaseUrl),
     redisUrl: read('REDIS_URL', '', (value) => (value ? parseUrl(value, ['redis:', 'rediss:']) : null)),
     redisKeyPrefix: read('REDIS_KEY_PREFIX', 'bastion:', nonEmpty),
     jwt: {
       issuer: read('JWT_ISSUER', `http://localhost:${port ?? 3000}`, (value) => parseUrl(value, ['http:', 'https:'])),
       audience: read('JWT_AUDIENCE', 'bastion-api', nonEmpty),
+      clientId: read('JWT_CLIENT_ID', 'bastion', nonEmpty),
       algorithm: read('JWT_ALGORITHM', 'RS256', parseAlgorithm),
       clockToleranceSeconds: read('JWT_CLOCK_TOLERANCE', '1s', (value) => parseDurationWithin(value, 0, 300)),
       accessTokenTtlSeconds: read('ACCESS_TOKEN_TTL', '15m', (value) => parseDurationWithin(value, 10, 86400)),
@@ -141,6 +144,41 @@ function parseBoolean(value: string): boolean {
     return false;
   }
   throw new Error(`"${value}" is not a boolean (true or false)`);
+}
+
+/** More proxies than this in one chain is a typo, not a deployment. */
+const MAX_PROXY_HOPS = 10;
+
+/** A hop count, or a list of proxy addresses/CIDRs; never "trust everyone", which would let any client pick its address. */
+function parseTrustProxy(value: string): number | string[] | null {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === '' || trimmed === 'false' || trimmed === '0') {
+    return null;
+  }
+  if (/^\d+$/.test(trimmed)) {
+    return parseIntegerWithin(trimmed, 1, MAX_PROXY_HOPS);
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (trimmed === 'true' || trimmed === '*' || entries.some((entry) => /\/0+$/.test(entry))) {
+    throw new Error(
+      `"${value}" would believe any client's X-Forwarded-For; give the number of proxies in front of the service ` +
+        'or their addresses/CIDRs, e.g. 127.0.0.1,10.0.0.0/8',
+    );
+  }
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    throw new Error(`"${bad}" is not an IP address or CIDR (use a hop count or e.g. 127.0.0.1,10.0.0.0/8,fd00::/8)`);
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || address.includes('%') || rest.length > 0) {
+    return false;
+  }
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
 }
 
 function parseAlgorithm(value: string): JwtAlgorithm {

@@ -42,7 +42,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestF
     await ownDatabase?.drop();
     throw error;
   });
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
     ...APP_OPTIONS,
     logger: ['error', 'warn'],
   });

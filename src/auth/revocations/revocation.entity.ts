@@ -3,7 +3,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export enum RevocationKind {
   /** Every access token carrying this `sid` is revoked. */
   Session = 'session',
-  /** Every access token of this user issued (`iat`) before `revokedAt` is revoked. */
+  /**
+   * Every access token of this user issued (`iat`) before `revokedAt` is revoked. For a deleted user `revokedAt` lies
+   * in the future (with `expiresAt`), so tokens minted after the deletion are refused too.
+   */
   User = 'user',
 }
 

@@ -179,6 +179,50 @@ describe('RevocationsService', () => {
     });
   });
 
+  describe('a deleted user', () => {
+    /** REFRESH_TOKEN_TTL (30d) plus the window: the longest a token the service issued for the user could live. */
+    const RETENTION_SECONDS = 30 * 86400 + WINDOW_SECONDS;
+
+    it('should revoke every token of the user, issued before, at or after the deletion, with any sid', async () => {
+      await service.revokeDeletedUser(USER_ID);
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND - 1 }))).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND, sid: randomUUID() }))).toBe(true);
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 3600, sid: randomUUID() }))).toBe(true);
+      expect(service.isRevoked(token({ sub: OTHER_USER_ID, iat: REVOKED_SECOND + 1 }))).toBe(false);
+    });
+
+    it('should not be pulled back by a later ordinary cut-off', async () => {
+      await service.revokeDeletedUser(USER_ID);
+      clock.advanceSeconds(10);
+
+      await service.revokeUser(USER_ID);
+
+      expect(service.isRevoked(token({ iat: REVOKED_SECOND + 3600, sid: randomUUID() }))).toBe(true);
+    });
+
+    it('should be stored, so that a restarted or another instance refuses the same tokens', async () => {
+      await service.revokeDeletedUser(USER_ID);
+
+      const restarted = await createService(rows, clock);
+
+      expect(restarted.isRevoked(token({ iat: REVOKED_SECOND + 3600, sid: randomUUID() }))).toBe(true);
+    });
+
+    it('should be kept for REFRESH_TOKEN_TTL plus the window, then purged', async () => {
+      await service.revokeDeletedUser(USER_ID);
+      const later = (seconds: number) => token({ iat: REVOKED_SECOND + seconds, sid: randomUUID() });
+
+      clock.advanceSeconds(RETENTION_SECONDS - 1);
+      await expect(service.purgeExpired()).resolves.toBe(0);
+      expect(service.isRevoked(later(RETENTION_SECONDS - 1))).toBe(true);
+
+      clock.advanceSeconds(2);
+      await expect(service.purgeExpired()).resolves.toBe(1);
+      expect(service.size.users).toBe(0);
+    });
+  });
+
   describe('expiry', () => {
     beforeEach(async () => {
       await service.revokeSessions([SESSION_ID]);

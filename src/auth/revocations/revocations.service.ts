@@ -81,6 +81,16 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
     await this.record([this.entry(RevocationKind.User, userId)]);
   }
 
+  /**
+   * Stops every token of a deleted user, also ones minted later under a fresh `sid` (a login or refresh that raced
+   * the deletion): the cut-off lies as far ahead as any token the service issued for the user could still live.
+   */
+  async revokeDeletedUser(userId: string): Promise<void> {
+    const retentionMs = this.config.refreshToken.ttlSeconds * 1000 + this.lifetimeMs();
+    const until = new Date(this.clock.now().getTime() + retentionMs);
+    await this.record([{ kind: RevocationKind.User, targetId: userId, revokedAt: until, expiresAt: until }]);
+  }
+
   /** Rebuilds the set from the database: at start-up, and to learn what other instances revoked. */
   async reload(): Promise<void> {
     const live = await this.revocations.findLive(this.clock.now());
@@ -145,9 +155,13 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
 
   private entry(kind: RevocationKind, targetId: string): Revocation {
     const now = this.clock.now();
-    // The last token this entry could stop was issued just now and lives one TTL, plus the skew verification allows.
-    const lifetimeMs = (this.config.jwt.accessTokenTtlSeconds + this.config.jwt.clockToleranceSeconds) * 1000;
-    return { kind, targetId, revokedAt: now, expiresAt: new Date(now.getTime() + lifetimeMs) };
+    // The last token this entry could stop was issued just now.
+    return { kind, targetId, revokedAt: now, expiresAt: new Date(now.getTime() + this.lifetimeMs()) };
+  }
+
+  /** How long an access token can be accepted: one TTL, plus the skew verification allows. */
+  private lifetimeMs(): number {
+    return (this.config.jwt.accessTokenTtlSeconds + this.config.jwt.clockToleranceSeconds) * 1000;
   }
 
   private remember(entry: Revocation): void {

@@ -1,7 +1,7 @@
 import { NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AuditEventType } from '../../audit/audit-event-type';
 import { AuditService } from '../../audit/audit.service';
 import { AuditStub, createAuditStub } from '../../audit/testing/audit-stub';
@@ -419,6 +419,16 @@ describe('SessionsService', () => {
       expect(isRevoked(second.sessionId)).toBe(true);
       expect(isRevoked(other.sessionId, OTHER_USER_ID)).toBe(false);
     });
+  });
+
+  it('should refuse, on onDeleted, every token of the user, even one minted later under a fresh sid', async () => {
+    await service.start(USER_ID, CLIENT);
+
+    await service.onDeleted(new UserChangedEvent(USER_ID));
+    clock.advanceSeconds(60);
+
+    expect(isRevoked(randomUUID())).toBe(true);
+    expect(isRevoked(randomUUID(), OTHER_USER_ID)).toBe(false);
   });
 
   describe('endAllOfUser', () => {

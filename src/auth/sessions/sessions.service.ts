@@ -138,8 +138,9 @@ export class SessionsService {
   }
 
   @OnEvent(UserEvent.Deleted, { promisify: true, suppressErrors: false })
-  onDeleted(event: UserChangedEvent): Promise<void> {
-    return this.endAllOfUser(event.userId, 'user-deleted');
+  async onDeleted(event: UserChangedEvent): Promise<void> {
+    await this.revocations.revokeDeletedUser(event.userId);
+    await this.endSessions(await this.sessions.findUnendedIdsOfUser(event.userId), 'user-deleted');
   }
 
   // The revocation is written before the session row changes: a crash in between leaves the tokens revoked.

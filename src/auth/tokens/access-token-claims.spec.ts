@@ -22,6 +22,7 @@ function claims(overrides: Partial<Record<keyof AccessTokenClaims, unknown>> = {
     exp: 1_800_000_900,
     jti: 'b1e2c3d4-0000-4000-8000-000000000001',
     sid: 'a1e2c3d4-0000-4000-8000-000000000002',
+    client_id: 'bastion',
     roles: [Role.User],
     ...overrides,
   };
@@ -82,22 +83,23 @@ describe('kidFromAcceptableHeader', () => {
 
 describe('hasRequiredClaims', () => {
   const maxLifetime = 900;
+  const rules = { maxLifetimeSeconds: maxLifetime, clientId: 'bastion', latestIssuedAt: 1_800_000_001 };
 
   it('should accept a payload with every claim', () => {
-    expect(hasRequiredClaims(claims(), maxLifetime)).toBe(true);
+    expect(hasRequiredClaims(claims(), rules)).toBe(true);
   });
 
   it('should accept both roles', () => {
-    expect(hasRequiredClaims(claims({ roles: [Role.Admin, Role.User] }), maxLifetime)).toBe(true);
+    expect(hasRequiredClaims(claims({ roles: [Role.Admin, Role.User] }), rules)).toBe(true);
   });
 
-  it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'roles'] as const)(
+  it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'client_id', 'roles'] as const)(
     'should refuse a payload without %s',
     (claim) => {
       const payload = claims();
       delete payload[claim];
 
-      expect(hasRequiredClaims(payload, maxLifetime)).toBe(false);
+      expect(hasRequiredClaims(payload, rules)).toBe(false);
     },
   );
 
@@ -114,19 +116,32 @@ describe('hasRequiredClaims', () => {
     ['an unknown role', { roles: [Role.User, 'superuser'] }],
     ['no role at all', { roles: [] }],
     ['a role in another case', { roles: ['Admin'] }],
+    ['another client_id', { client_id: 'another-client' }],
+    ['a client_id array', { client_id: ['bastion'] }],
   ])('should refuse %s', (_label, overrides) => {
-    expect(hasRequiredClaims(claims(overrides), maxLifetime)).toBe(false);
+    expect(hasRequiredClaims(claims(overrides), rules)).toBe(false);
   });
 
   it.each([null, 'a string', 42])('should refuse a payload that is not an object: %p', (payload) => {
-    expect(hasRequiredClaims(payload, maxLifetime)).toBe(false);
+    expect(hasRequiredClaims(payload, rules)).toBe(false);
   });
 
   it('should accept a lifetime of exactly the maximum', () => {
-    expect(hasRequiredClaims(claims({ exp: 1_800_000_000 + maxLifetime }), maxLifetime)).toBe(true);
+    expect(hasRequiredClaims(claims({ exp: 1_800_000_000 + maxLifetime }), rules)).toBe(true);
+  });
+
+  it('should accept an iat up to the latest allowed and refuse a later one', () => {
+    expect(hasRequiredClaims(claims({ iat: 1_800_000_001, nbf: 1_800_000_001 }), rules)).toBe(true);
+    expect(hasRequiredClaims(claims({ iat: 1_800_000_002, nbf: 1_800_000_002 }), rules)).toBe(false);
+  });
+
+  it('should refuse an iat far in the future even when exp keeps the lifetime short', () => {
+    const iat = 1_800_000_000 + 10 * 365 * 86400;
+
+    expect(hasRequiredClaims(claims({ iat, nbf: 1_800_000_000, exp: iat + 60 }), rules)).toBe(false);
   });
 
   it('should refuse a lifetime longer than allowed', () => {
-    expect(hasRequiredClaims(claims({ exp: 1_800_000_000 + maxLifetime + 1 }), maxLifetime)).toBe(false);
+    expect(hasRequiredClaims(claims({ exp: 1_800_000_000 + maxLifetime + 1 }), rules)).toBe(false);
   });
 });

@@ -15,7 +15,18 @@ export interface AccessTokenClaims {
   exp: number;
   jti: string;
   sid: string;
+  /** RFC 9068: the client the token was issued to. */
+  client_id: string;
   roles: Role[];
+}
+
+/** What a verified payload must also satisfy: the checks jsonwebtoken does not make. */
+export interface ClaimRules {
+  /** The longest `exp - iat` we issue. */
+  maxLifetimeSeconds: number;
+  clientId: string;
+  /** Now plus the clock tolerance: a token issued later comes from the future, and is refused like a bad signature. */
+  latestIssuedAt: number;
 }
 
 /**
@@ -43,8 +54,11 @@ export function kidFromAcceptableHeader(token: string, algorithm: string): strin
   return onlyKnownMembers && alg === algorithm && typeAccepted && typeof kid === 'string' ? kid : null;
 }
 
-/** True when a verified payload has every claim, of the right type, and a lifetime no longer than we issue. */
-export function hasRequiredClaims(payload: unknown, maxLifetimeSeconds: number): payload is AccessTokenClaims {
+/**
+ * True when a verified payload has every claim, of the right type, our `client_id`, an `iat` not in the future and a
+ * lifetime no longer than we issue.
+ */
+export function hasRequiredClaims(payload: unknown, rules: ClaimRules): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) {
     return false;
   }
@@ -55,10 +69,12 @@ export function hasRequiredClaims(payload: unknown, maxLifetimeSeconds: number):
     isNonEmptyString(claims.jti) &&
     isNonEmptyString(claims.iss) &&
     isNonEmptyString(claims.aud) &&
+    claims.client_id === rules.clientId &&
     Number.isInteger(claims.iat) &&
+    (claims.iat as number) <= rules.latestIssuedAt &&
     Number.isInteger(claims.nbf) &&
     Number.isInteger(claims.exp) &&
-    (claims.exp as number) - (claims.iat as number) <= maxLifetimeSeconds &&
+    (claims.exp as number) - (claims.iat as number) <= rules.maxLifetimeSeconds &&
     Array.isArray(claims.roles) &&
     claims.roles.length > 0 &&
     claims.roles.every((role) => ROLES.has(role as string))

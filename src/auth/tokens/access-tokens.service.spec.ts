@@ -48,6 +48,7 @@ describe('AccessTokensService', () => {
         exp: NOW_SECONDS + 600,
         jti: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         sid: SUBJECT.sessionId,
+        client_id: 'bastion',
         roles: [Role.Admin, Role.User],
       });
     });
@@ -82,5 +83,11 @@ describe('AccessTokensService', () => {
     it('should report the configured lifetime', () => {
       expect(tokens.ttlSeconds).toBe(600);
     });
+  });
+
+  it('should carry the configured JWT_CLIENT_ID as client_id', async () => {
+    const { tokens } = await createService({ JWT_ALGORITHM: 'ES256', JWT_CLIENT_ID: 'portal' });
+
+    expect(decode(tokens.issue(SUBJECT), { json: true })).toMatchObject({ client_id: 'portal' });
   });
 });

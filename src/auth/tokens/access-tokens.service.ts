@@ -37,6 +37,7 @@ export class AccessTokensService {
       exp: now + this.ttlSeconds,
       jti: randomUUID(),
       sid: subject.sessionId,
+      client_id: this.config.jwt.clientId,
       roles: subject.roles,
     };
     const key = this.keyRing.activeKey;
