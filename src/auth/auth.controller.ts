@@ -91,7 +91,7 @@ export class AuthController {
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The password is changed and every session has ended.' })
-  @ApiProblems(400, 403)
+  @ApiProblems(400, 403, 429)
   changePassword(
     @CurrentUser() caller: AuthUser,
     @Body() change: ChangePasswordDto,
