@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         rateLimitEnabled: true,
         swaggerEnabled: true,
         passwordHashConcurrency: Math.max(1, availableParallelism() - 1),
+        passwordHashQueue: 64,
       });
     });
 
@@ -92,6 +93,7 @@ describe('loadConfig', () => {
         RATE_LIMIT_ENABLED: 'off',
         SWAGGER_ENABLED: 'no',
         PASSWORD_HASH_CONCURRENCY: '3',
+        PASSWORD_HASH_QUEUE: '0',
       });
 
       expect(config).toEqual({
@@ -121,6 +123,7 @@ describe('loadConfig', () => {
         rateLimitEnabled: false,
         swaggerEnabled: false,
         passwordHashConcurrency: 3,
+        passwordHashQueue: 0,
       });
     });
 
@@ -228,6 +231,10 @@ describe('loadConfig', () => {
       ['DATABASE_STATEMENT_TIMEOUT', 'soon'],
     ])('should refuse %s=%p on PostgreSQL, naming it', (name, value) => {
       expect(namedVariables({ DATABASE_URL: 'postgres://db/app', [name]: value })).toEqual([name]);
+    });
+
+    it.each(['-1', '10001', 'none', '2.5'])('should refuse PASSWORD_HASH_QUEUE=%p, naming it', (value) => {
+      expect(namedVariables({ PASSWORD_HASH_QUEUE: value })).toEqual(['PASSWORD_HASH_QUEUE']);
     });
 
     it.each(['0', '65', 'all', '1.5'])('should refuse PASSWORD_HASH_CONCURRENCY=%p, naming it', (value) => {
