@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { insertOnly } from '../../database/insert-only';
 import { DeviceToken } from './device-token.entity';
 
@@ -20,6 +20,12 @@ export class DeviceTokensRepository {
 
   async insert(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
     await insertOnly(this.tokens, { userId, tokenHash, expiresAt });
+  }
+
+  /** Deletes the tokens that expired by `now`; returns how many. */
+  async deleteExpired(now: Date): Promise<number> {
+    const result = await this.tokens.delete({ expiresAt: LessThanOrEqual(now) });
+    return result.affected ?? 0;
   }
 
   /** Deletes all but the user's newest `keep` tokens. */

@@ -28,6 +28,10 @@ export class DeviceTokensService {
     return (await this.tokens.findOwnerEmail(hashRefreshToken(token), this.clock.now())) === email;
   }
 
+  purgeExpired(): Promise<number> {
+    return this.tokens.deleteExpired(this.clock.now());
+  }
+
   /** A new token for the user; null when it could not be stored (the user was deleted meanwhile, say). */
   async issue(userId: string): Promise<string | null> {
     const token = newRefreshToken();
