@@ -183,6 +183,7 @@ describe('Auth (e2e)', () => {
       expect(response.body).toEqual({
         tokenType: 'Bearer',
         accessToken: expect.any(String),
+        deviceToken: expect.any(String),
         expiresIn: 900,
         refreshToken: expect.any(String),
         refreshExpiresIn: SEVEN_DAYS,

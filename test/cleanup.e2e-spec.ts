@@ -11,6 +11,8 @@ import { expectAccessWorks, expectTokenRefused, getMe, refresh, sidOf } from './
 import { Revocation } from '../src/auth/revocations/revocation.entity';
 import { RefreshToken } from '../src/auth/sessions/refresh-token.entity';
 import { Session } from '../src/auth/sessions/session.entity';
+import { DeviceToken } from '../src/auth/device-tokens/device-token.entity';
+import { decodeJwt } from './utils/jwt';
 
 const REVOCATION_WINDOW = 900 + 1; // ACCESS_TOKEN_TTL + JWT_CLOCK_TOLERANCE
 
@@ -89,5 +91,22 @@ describe('Clean-up of sessions, refresh tokens and revocations (e2e)', () => {
     expect(await refreshTokenRows(sidOf(idle.tokens))).toBe(0);
     expect(await sessionRows(busySid)).toBe(1);
     await refresh(app, busy.refreshToken).expect(200);
+  });
+
+  it('should purge device tokens once they have expired, and keep live ones', async () => {
+    const deviceTokens = () => app.get(DataSource).getRepository(DeviceToken);
+    const { tokens } = await registerAndLogin(app);
+    const userId = decodeJwt(tokens.accessToken).claims.sub as string;
+    const rowsOfUser = () => deviceTokens().countBy({ userId });
+    const expiresAt = (await deviceTokens().findOneByOrFail({ userId })).expiresAt;
+
+    clock.set(new Date(expiresAt.getTime() - 1000));
+    await app.get(CleanupService).run();
+    expect(await rowsOfUser()).toBe(1);
+
+    clock.set(expiresAt);
+    await app.get(CleanupService).run();
+    expect(await rowsOfUser()).toBe(0);
+    clock.set(new Date());
   });
 });

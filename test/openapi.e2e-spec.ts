@@ -112,7 +112,7 @@ describe('OpenAPI (e2e)', () => {
 
   it.each([
     ['post', '/api/v1/auth/register', ['email', 'password', 'displayName'], ['email', 'password']],
-    ['post', '/api/v1/auth/login', ['email', 'password'], ['email', 'password']],
+    ['post', '/api/v1/auth/login', ['email', 'password', 'deviceToken'], ['email', 'password']],
     ['post', '/api/v1/auth/refresh', ['refreshToken'], ['refreshToken']],
     ['patch', '/api/v1/users/me', ['displayName'], ['displayName']],
     ['delete', '/api/v1/users/me', ['password'], ['password']],

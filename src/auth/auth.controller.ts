@@ -11,6 +11,8 @@ import { ApiProblems } from '../common/http/api-problems.decorator';
 import { Client } from '../common/http/client-info';
 import type { ClientInfo } from '../common/http/client-info';
 import { ProblemDto } from '../common/problem.dto';
+import { ROUTE_LIMITS } from '../throttle/limits';
+import { RateLimit } from '../throttle/rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { AuthService } from './auth.service';
 import { Auth } from './decorators/auth.decorator';
@@ -32,7 +34,8 @@ export class AuthController {
   /** Creates an account with the role `user`. */
   @Post('register')
   @Public()
-  @ApiProblems(400, 409)
+  @RateLimit(ROUTE_LIMITS.register)
+  @ApiProblems(400, 409, 503)
   @ApiCreatedResponse({ type: UserResponseDto })
   register(@Body() details: RegisterDto): Promise<UserResponseDto> {
     return this.auth.register(details);
@@ -43,7 +46,7 @@ export class AuthController {
   @Public()
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
-  @ApiProblems(400, 429)
+  @ApiProblems(400, 429, 503)
   @ApiUnauthorizedResponse({
     description: 'The email or password is wrong, or the account is disabled.',
     type: ProblemDto,
@@ -56,6 +59,7 @@ export class AuthController {
   /** Exchanges a refresh token for new tokens; the one presented stops working. */
   @Post('refresh')
   @Public()
+  @RateLimit(ROUTE_LIMITS.refresh)
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @ApiProblems(400)
@@ -91,7 +95,7 @@ export class AuthController {
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The password is changed and every session has ended.' })
-  @ApiProblems(400, 403, 409)
+  @ApiProblems(400, 403, 409, 429, 503)
   changePassword(
     @CurrentUser() caller: AuthUser,
     @Body() change: ChangePasswordDto,

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { PasswordsModule } from '../passwords/passwords.module';
+import { ThrottleModule } from '../throttle/throttle.module';
 import { UsersModule } from '../users/users.module';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthController } from './auth.controller';
@@ -11,6 +12,9 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { CleanupService } from './cleanup.service';
+import { DeviceToken } from './device-tokens/device-token.entity';
+import { DeviceTokensRepository } from './device-tokens/device-tokens.repository';
+import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { JwksController } from './jwks.controller';
 import { KeysController } from './keys.controller';
 import { KeyRotationService } from './keys/key-rotation.service';
@@ -27,15 +31,17 @@ import { Session } from './sessions/session.entity';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { LoginThrottle } from './throttle/login-throttle';
+import { PasswordGuessingListener } from './throttle/password-guessing.listener';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation]),
+    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation, DeviceToken]),
     AuditModule,
     PassportModule,
     UsersModule,
     PasswordsModule,
+    ThrottleModule,
   ],
   controllers: [AuthController, SessionsController, JwksController, KeysController],
   providers: [
@@ -51,6 +57,9 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     RevocationsService,
     AccessTokensService,
     LoginThrottle,
+    DeviceTokensRepository,
+    DeviceTokensService,
+    PasswordGuessingListener,
     JwtStrategy,
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -2,7 +2,6 @@ import { ConflictException, ForbiddenException, Injectable, UnauthorizedExceptio
 import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../common/http/client-info';
-import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
@@ -15,7 +14,8 @@ import { SessionResponseDto } from './dto/session-response.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';
-import { LoginThrottle, ThrottleKey } from './throttle/login-throttle';
+import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
+import { LoginThrottle } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 export const INVALID_CREDENTIALS = 'The email or password is wrong.';
@@ -29,6 +29,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokensService,
     private readonly throttle: LoginThrottle,
+    private readonly passwordChecks: PasswordCheckThrottle,
     private readonly audit: AuditService,
   ) {}
 
@@ -44,20 +45,12 @@ export class AuthService {
 
   /** One answer for an unknown email, a wrong password and a disabled account, in about the same time. */
   async login(credentials: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
-    const throttleKeys: ThrottleKey[] = [
-      { kind: 'account', id: credentials.email },
-      { kind: 'client', id: client.ip ?? 'unknown' },
-    ];
-    const retryAfter = await this.throttle.retryAfterSeconds(throttleKeys);
-    if (retryAfter > 0) {
-      throw new TooManyRequestsException(retryAfter);
-    }
+    const attempt = await this.throttle.reserve(credentials, client);
     const user = await this.users.findByEmail(credentials.email);
     const passwordMatches = user
       ? await this.passwords.verify(user.passwordHash, credentials.password)
       : await this.passwords.verifyAgainstNothing(credentials.password);
     if (!user || !passwordMatches || user.disabled) {
-      await this.throttle.recordFailure(throttleKeys);
       await this.audit.record(AuditEventType.LoginFailed, {
         userId: user?.id,
         client,
@@ -65,11 +58,11 @@ export class AuthService {
       });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.throttle.recordSuccess(throttleKeys[0]);
     await this.upgradePasswordHash(user, credentials.password);
     const { current, issued } = await this.startSession(user, client);
+    const deviceToken = await attempt.succeeded(user.id);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
-    return this.tokensFor(current, issued);
+    return { ...this.tokensFor(current, issued), ...(deviceToken && { deviceToken }) };
   }
 
   /**
@@ -116,7 +109,8 @@ export class AuthService {
   /** Checks the current password (403 when wrong, nothing changes), stores the new one and ends every session. */
   async changePassword(caller: AuthUser, change: ChangePasswordDto, client: ClientInfo): Promise<void> {
     const user = await this.users.findById(caller.id);
-    if (!user || !(await this.passwords.verify(user.passwordHash, change.currentPassword))) {
+    const check = () => this.passwords.verify(user?.passwordHash ?? '', change.currentPassword);
+    if (!user || !(await this.passwordChecks.verify(caller, check))) {
       throw new ForbiddenException('The current password is wrong.');
     }
     if (!(await this.users.setPasswordHash(user, await this.passwords.hash(change.newPassword)))) {

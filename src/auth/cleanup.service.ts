@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -13,6 +14,7 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly sessions: SessionsService,
     private readonly revocations: RevocationsService,
+    private readonly deviceTokens: DeviceTokensService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -27,8 +29,12 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const sessions = await this.sessions.purgeFinished();
       const revocations = await this.revocations.purgeExpired();
-      if (sessions + revocations > 0) {
-        this.logger.log(`Deleted ${sessions} finished session(s) and ${revocations} expired revocation(s)`);
+      const deviceTokens = await this.deviceTokens.purgeExpired();
+      if (sessions + revocations + deviceTokens > 0) {
+        this.logger.log(
+          `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s) ` +
+            `and ${deviceTokens} expired device token(s)`,
+        );
       }
     } catch (error) {
       this.logger.error('Clean-up failed; it runs again at the next interval', (error as Error).stack);

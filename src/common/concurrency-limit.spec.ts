@@ -1,4 +1,4 @@
-import { ConcurrencyLimit } from './concurrency-limit';
+import { ConcurrencyLimit, QueueFullError } from './concurrency-limit';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
   let resolve!: () => void;
@@ -70,6 +70,29 @@ describe('ConcurrencyLimit', () => {
     await Promise.all([b, c]);
 
     expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('should refuse a task at once when the queue is full, and take tasks again once it has room', async () => {
+    const limit = new ConcurrencyLimit(1, 1);
+    const gate = deferred();
+    const running = limit.run(() => gate.promise);
+    const waiting = limit.run(() => Promise.resolve('waited'));
+    const task = jest.fn(() => Promise.resolve());
+
+    await expect(limit.run(task)).rejects.toThrow(QueueFullError);
+    expect(task).not.toHaveBeenCalled();
+    expect([limit.active, limit.queued]).toEqual([1, 1]);
+    gate.resolve();
+    await expect(Promise.all([running, waiting])).resolves.toEqual([undefined, 'waited']);
+    await expect(limit.run(() => Promise.resolve('room'))).resolves.toBe('room');
+  });
+
+  it('should run a task at once without a queue when a slot is free, even with a bound of 0', async () => {
+    await expect(new ConcurrencyLimit(1, 0).run(() => Promise.resolve(7))).resolves.toBe(7);
+  });
+
+  it.each([-1, 1.5, Number.NaN])('should refuse a queue bound of %p', (value) => {
+    expect(() => new ConcurrencyLimit(1, value)).toThrow(RangeError);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('should refuse a limit of %p', (value) => {

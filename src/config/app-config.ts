@@ -41,4 +41,6 @@ export class AppConfig {
   swaggerEnabled: boolean;
   /** Password hashes computed at once; more wait their turn, so hashing cannot take every core from requests. */
   passwordHashConcurrency: number;
+  /** Password hashes that may wait for a free worker; beyond them a request gets 503 at once (capacity, always on). */
+  passwordHashQueue: number;
 }

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
         rateLimitEnabled: true,
         swaggerEnabled: true,
         passwordHashConcurrency: Math.max(1, availableParallelism() - 1),
+        passwordHashQueue: 64,
       });
     });
 
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
         RATE_LIMIT_ENABLED: 'off',
         SWAGGER_ENABLED: 'no',
         PASSWORD_HASH_CONCURRENCY: '3',
+        PASSWORD_HASH_QUEUE: '0',
       });
 
       expect(config).toEqual({
@@ -127,6 +129,7 @@ describe('loadConfig', () => {
         rateLimitEnabled: false,
         swaggerEnabled: false,
         passwordHashConcurrency: 3,
+        passwordHashQueue: 0,
       });
     });
 
@@ -278,6 +281,10 @@ describe('loadConfig', () => {
       ['DATABASE_STATEMENT_TIMEOUT', 'soon'],
     ])('should refuse %s=%p on PostgreSQL, naming it', (name, value) => {
       expect(namedVariables({ DATABASE_URL: 'postgres://db/app', [name]: value })).toEqual([name]);
+    });
+
+    it.each(['-1', '10001', 'none', '2.5'])('should refuse PASSWORD_HASH_QUEUE=%p, naming it', (value) => {
+      expect(namedVariables({ PASSWORD_HASH_QUEUE: value })).toEqual(['PASSWORD_HASH_QUEUE']);
     });
 
     it.each(['0', '65', 'all', '1.5'])('should refuse PASSWORD_HASH_CONCURRENCY=%p, naming it', (value) => {

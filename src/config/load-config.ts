@@ -59,6 +59,7 @@ export function loadConfig(env: Env): AppConfig {
     passwordHashConcurrency: read('PASSWORD_HASH_CONCURRENCY', String(defaultHashConcurrency()), (value) =>
       parseIntegerWithin(value, 1, 64),
     ),
+    passwordHashQueue: read('PASSWORD_HASH_QUEUE', '64', (value) => parseIntegerWithin(value, 0, 10_000)),
   };
 
   if (config.database?.type === 'postgres') {

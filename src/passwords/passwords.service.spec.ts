@@ -1,6 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { Algorithm, hash } from '@node-rs/argon2';
+import { ServiceBusyException } from '../common/http/service-busy.exception';
 import { AppConfig } from '../config/app-config';
+import { HASH_QUEUE_RETRY_AFTER_SECONDS } from '../throttle/limits';
 import { loadConfig } from '../config/load-config';
 import { PasswordsService } from './passwords.service';
 
@@ -95,6 +97,28 @@ describe('PasswordsService', () => {
 
     it('should be true for a hash of another scheme', () => {
       expect(passwords.needsRehash('$2b$12$abcdefghijklmnopqrstuuJ0fKJZ1bPnD4b7q3wA7pN1m0x9Q8dGa')).toBe(true);
+    });
+  });
+
+  describe('with the hash queue full', () => {
+    it('should answer 503 with Retry-After at once instead of waiting', async () => {
+      const moduleRef = await Test.createTestingModule({
+        providers: [
+          PasswordsService,
+          {
+            provide: AppConfig,
+            useValue: loadConfig({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1' }),
+          },
+        ],
+      }).compile();
+      const busy = moduleRef.get(PasswordsService);
+
+      const outcomes = await Promise.allSettled([busy.hash('first'), busy.hash('second'), busy.verify('x', 'third')]);
+
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      const refusal = (outcomes[2] as PromiseRejectedResult).reason as ServiceBusyException;
+      expect(refusal).toBeInstanceOf(ServiceBusyException);
+      expect([refusal.getStatus(), refusal.retryAfterSeconds]).toEqual([503, HASH_QUEUE_RETRY_AFTER_SECONDS]);
     });
   });
 });

@@ -1,7 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
-import { ConcurrencyLimit } from '../common/concurrency-limit';
+import { ConcurrencyLimit, QueueFullError } from '../common/concurrency-limit';
+import { ServiceBusyException } from '../common/http/service-busy.exception';
 import { AppConfig } from '../config/app-config';
+import { HASH_QUEUE_RETRY_AFTER_SECONDS } from '../throttle/limits';
 
 // `Algorithm` is an ambient const enum, which isolated modules cannot read: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -11,7 +13,9 @@ export const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost
 
 /**
  * Hashes run on libuv's thread pool. Unbounded, a login storm puts as many 19 MiB hashes in flight as there are
- * pool threads, all competing with the event loop for the same cores; the limit queues the rest instead.
+ * pool threads, all competing with the event loop for the same cores; the limit queues the rest instead. The queue
+ * is bounded (capacity, not a rate limit, so it holds with RATE_LIMIT_ENABLED=false): beyond it the answer is a 503
+ * with Retry-After at once, never an unbounded wait.
  */
 @Injectable()
 export class PasswordsService implements OnModuleInit {
@@ -19,7 +23,7 @@ export class PasswordsService implements OnModuleInit {
   private readonly hashing: ConcurrencyLimit;
 
   constructor(config: AppConfig) {
-    this.hashing = new ConcurrencyLimit(config.passwordHashConcurrency);
+    this.hashing = new ConcurrencyLimit(config.passwordHashConcurrency, config.passwordHashQueue);
   }
 
   /** Prepares a real hash to verify against when an email is unknown, so the timing tells nothing. */
@@ -28,15 +32,12 @@ export class PasswordsService implements OnModuleInit {
   }
 
   hash(password: string): Promise<string> {
-    return this.hashing.run(() => hash(password, ARGON2_OPTIONS));
+    return this.queued(() => hash(password, ARGON2_OPTIONS));
   }
 
-  async verify(passwordHash: string, password: string): Promise<boolean> {
-    try {
-      return await this.hashing.run(() => verify(passwordHash, password));
-    } catch {
-      return false;
-    }
+  verify(passwordHash: string, password: string): Promise<boolean> {
+    // A malformed stored hash verifies nothing.
+    return this.queued(() => verify(passwordHash, password).catch(() => false));
   }
 
   /** Spends the same time as a real verification and always fails. */
@@ -49,5 +50,13 @@ export class PasswordsService implements OnModuleInit {
   needsRehash(passwordHash: string): boolean {
     const { memoryCost, timeCost, parallelism } = ARGON2_OPTIONS;
     return !passwordHash.startsWith(`$argon2id$v=19$m=${memoryCost},t=${timeCost},p=${parallelism}$`);
+  }
+
+  private async queued<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.hashing.run(task);
+    } catch (error) {
+      throw error instanceof QueueFullError ? new ServiceBusyException(HASH_QUEUE_RETRY_AFTER_SECONDS) : error;
+    }
   }
 }

@@ -42,10 +42,10 @@ export class UsersController {
   @Delete('me')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiProblems(400, 403, 409)
+  @ApiProblems(400, 403, 409, 429, 503)
   @ApiNoContentResponse({ description: 'The account and every session of it are gone.' })
   deleteMe(@CurrentUser() caller: AuthUser, @Body() body: DeleteMeDto, @Client() client: ClientInfo): Promise<void> {
-    return this.users.deleteOwnAccount(caller.id, body.password, { actorId: caller.id, client });
+    return this.users.deleteOwnAccount(caller.id, caller.sessionId, body.password, { actorId: caller.id, client });
   }
 
   /** Lists users, newest first, optionally filtered by a search string. */

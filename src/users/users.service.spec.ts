@@ -4,8 +4,10 @@ import { Test } from '@nestjs/testing';
 import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
 import { AuditStub, createAuditStub } from '../audit/testing/audit-stub';
+import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
+import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
 import { UserChangedEvent, UserEvent } from './user.events';
 import { User } from './user.entity';
 import { UserChanges, UsersRepository } from './users.repository';
@@ -13,6 +15,7 @@ import { Actor, LAST_ADMIN, UsersService } from './users.service';
 
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
 const ADMIN_ID = '0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
+const SESSION_ID = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
 const ACTOR: Actor = { actorId: ADMIN_ID, client: { ip: '198.51.100.4', userAgent: 'curl/8.5.0' } };
 const SELF: Actor = { actorId: USER_ID, client: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0' } };
 
@@ -51,6 +54,7 @@ describe('UsersService', () => {
   let passwords: { verify: jest.Mock<Promise<boolean>, [string, string]> };
   let events: { emitAsync: jest.Mock };
   let audit: AuditStub;
+  let passwordChecks: { verify: jest.Mock };
 
   beforeEach(async () => {
     users = {
@@ -67,6 +71,7 @@ describe('UsersService', () => {
     passwords = { verify: jest.fn() };
     events = { emitAsync: jest.fn(() => Promise.resolve([])) };
     audit = createAuditStub();
+    passwordChecks = { verify: jest.fn((_caller: unknown, check: () => Promise<boolean>) => check()) };
     const moduleRef = await Test.createTestingModule({
       providers: [
         UsersService,
@@ -74,6 +79,7 @@ describe('UsersService', () => {
         { provide: PasswordsService, useValue: passwords },
         { provide: EventEmitter2, useValue: events },
         { provide: AuditService, useValue: audit },
+        { provide: PasswordCheckThrottle, useValue: passwordChecks },
       ],
     }).compile();
     service = moduleRef.get(UsersService);
@@ -128,8 +134,11 @@ describe('UsersService', () => {
       users.findById.mockResolvedValue(buildUser());
       passwords.verify.mockResolvedValue(false);
 
-      await expect(service.deleteOwnAccount(USER_ID, 'wrong password', SELF)).rejects.toThrow(ForbiddenException);
+      await expect(service.deleteOwnAccount(USER_ID, SESSION_ID, 'wrong password', SELF)).rejects.toThrow(
+        ForbiddenException,
+      );
       expect(passwords.verify).toHaveBeenCalledWith(buildUser().passwordHash, 'wrong password');
+      expect(passwordChecks.verify).toHaveBeenCalledWith({ id: USER_ID, sessionId: SESSION_ID }, expect.any(Function));
       expect(users.delete).not.toHaveBeenCalled();
       expect(events.emitAsync).not.toHaveBeenCalled();
     });
@@ -138,9 +147,20 @@ describe('UsersService', () => {
       users.findById.mockResolvedValue(buildUser());
       passwords.verify.mockResolvedValue(true);
 
-      await expect(service.deleteOwnAccount(USER_ID, 'right password', SELF)).resolves.toBeUndefined();
+      await expect(service.deleteOwnAccount(USER_ID, SESSION_ID, 'right password', SELF)).resolves.toBeUndefined();
       expect(events.emitAsync).toHaveBeenCalledWith(UserEvent.Deleted, new UserChangedEvent(USER_ID));
       expect(users.delete).toHaveBeenCalledWith(USER_ID);
+    });
+
+    it('should pass on the 429 of a throttled password check without checking the password', async () => {
+      users.findById.mockResolvedValue(buildUser());
+      passwordChecks.verify.mockRejectedValue(new TooManyRequestsException(4));
+
+      await expect(service.deleteOwnAccount(USER_ID, SESSION_ID, 'right password', SELF)).rejects.toThrow(
+        TooManyRequestsException,
+      );
+      expect(passwords.verify).not.toHaveBeenCalled();
+      expect(users.delete).not.toHaveBeenCalled();
     });
 
     it('should refuse the last admin with 409', async () => {
@@ -148,7 +168,9 @@ describe('UsersService', () => {
       users.updateKeepingAnAdmin.mockResolvedValue(false);
       passwords.verify.mockResolvedValue(true);
 
-      await expect(service.deleteOwnAccount(USER_ID, 'right password', SELF)).rejects.toThrow(ConflictException);
+      await expect(service.deleteOwnAccount(USER_ID, SESSION_ID, 'right password', SELF)).rejects.toThrow(
+        ConflictException,
+      );
       expect(users.delete).not.toHaveBeenCalled();
     });
   });
@@ -404,7 +426,7 @@ describe('UsersService', () => {
       users.findById.mockResolvedValue(buildUser());
       passwords.verify.mockResolvedValue(true);
 
-      await service.deleteOwnAccount(USER_ID, 'right password', SELF);
+      await service.deleteOwnAccount(USER_ID, SESSION_ID, 'right password', SELF);
 
       expect(audit.record).toHaveBeenCalledWith(AuditEventType.UserDeleted, {
         userId: USER_ID,
@@ -423,7 +445,9 @@ describe('UsersService', () => {
       await expect(service.deleteUser(USER_ID, ACTOR)).rejects.toThrow(ConflictException);
 
       passwords.verify.mockResolvedValue(false);
-      await expect(service.deleteOwnAccount(USER_ID, 'wrong password', SELF)).rejects.toThrow(ForbiddenException);
+      await expect(service.deleteOwnAccount(USER_ID, SESSION_ID, 'wrong password', SELF)).rejects.toThrow(
+        ForbiddenException,
+      );
 
       expect(audit.record).not.toHaveBeenCalled();
     });

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../common/http/client-info';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
+import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -34,6 +35,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly passwords: PasswordsService,
+    private readonly passwordChecks: PasswordCheckThrottle,
     private readonly events: EventEmitter2,
     private readonly audit: AuditService,
   ) {}
@@ -77,9 +79,10 @@ export class UsersService {
     return this.getProfile(id);
   }
 
-  async deleteOwnAccount(id: string, password: string, actor: Actor): Promise<void> {
+  async deleteOwnAccount(id: string, sessionId: string, password: string, actor: Actor): Promise<void> {
     const user = await this.getById(id);
-    if (!(await this.passwords.verify(user.passwordHash, password))) {
+    const check = () => this.passwords.verify(user.passwordHash, password);
+    if (!(await this.passwordChecks.verify({ id, sessionId }, check))) {
       throw new ForbiddenException('The password is wrong.');
     }
     await this.remove(user.id, actor);

@@ -19,6 +19,8 @@ export interface TokenBody {
   expiresIn: number;
   refreshToken: string;
   refreshExpiresIn: number;
+  /** Login only. */
+  deviceToken?: string;
 }
 
 export interface NewUser {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { normaliseEmail } from '../../common/http/transforms';
 
 export class LoginDto {
@@ -12,4 +12,10 @@ export class LoginDto {
   @MaxLength(128)
   @IsString()
   password: string;
+
+  /** The `deviceToken` of an earlier successful login to this account from this client, if it has one. */
+  @IsOptional()
+  @MaxLength(128)
+  @IsString()
+  deviceToken?: string;
 }

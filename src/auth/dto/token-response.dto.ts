@@ -9,4 +9,9 @@ export class TokenResponseDto {
   refreshToken: string;
   /** Seconds until the refresh token can no longer be used. */
   refreshExpiresIn: number;
+  /**
+   * Login only: proof that this client signed in to the account. Keep it and send it with later logins (as
+   * `deviceToken`): failures from other clients then never hold this client back. Opaque, long-lived.
+   */
+  deviceToken?: string;
 }

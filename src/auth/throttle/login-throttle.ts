@@ -1,86 +1,65 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../../common/clock';
-import { AppConfig } from '../../config/app-config';
-import { RedisService } from '../../redis/redis.service';
-import { MemoryThrottleStore } from './memory-throttle-store';
-import { RedisThrottleStore } from './redis-throttle-store';
-import { ThrottleStore } from './throttle-store';
+import { Injectable } from '@nestjs/common';
+import type { ClientInfo } from '../../common/http/client-info';
+import { AttemptKey } from '../../throttle/attempt-store';
+import { AttemptLimiter, ReservedAttempt } from '../../throttle/attempt-limiter';
+import { LOGIN_LIMITS } from '../../throttle/limits';
+import { DeviceTokensService } from '../device-tokens/device-tokens.service';
 
-/** Failures after which every attempt must wait: per account, and per client (which may stand for many people). */
-export const FREE_FAILURES = { account: 5, client: 9 } as const;
-const MAX_DELAY_SECONDS = 15 * 60;
+export interface LoginCredentials {
+  email: string;
+  deviceToken?: string;
+}
 
-export type ThrottleKey = { kind: keyof typeof FREE_FAILURES; id: string };
+/** The counters of one login: its (account, client) pair, its client, and, without a device token, its account. */
+export function loginKeys(email: string, ip: string, withAccount: boolean): AttemptKey[] {
+  const keys = [
+    { id: `login-pair:${ip}|${email}`, freeAttempts: LOGIN_LIMITS.pair },
+    { id: `login-client:${ip}`, freeAttempts: LOGIN_LIMITS.client },
+  ];
+  return withAccount ? [...keys, { id: `login-account:${email}`, freeAttempts: LOGIN_LIMITS.account }] : keys;
+}
 
-/**
- * Slows down password guessing: after a few failures for one account or from one client, each further
- * attempt waits twice as long as the one before (up to 15 minutes); a success resets the account.
- * With Redis the counts are shared by every instance; while Redis is away each instance counts on its own.
- */
-@Injectable()
-export class LoginThrottle {
-  private readonly logger = new Logger(LoginThrottle.name);
-  private readonly memory = new MemoryThrottleStore();
-  private readonly shared: RedisThrottleStore | null;
-
+/** A login counted before its password is checked; a failure needs nothing more, a success settles it. */
+export class LoginAttempt {
   constructor(
-    private readonly config: AppConfig,
-    private readonly clock: Clock,
-    private readonly redis: RedisService,
-  ) {
-    this.shared = redis.enabled ? new RedisThrottleStore(redis.client, (id) => redis.key(`throttle:${id}`)) : null;
-  }
+    private readonly attempt: ReservedAttempt,
+    private readonly keys: AttemptKey[],
+    private readonly deviceToken: string | null,
+    private readonly deviceTokens: DeviceTokensService,
+  ) {}
 
-  /** Seconds until any of these keys may try again; 0 when none is blocked. */
-  async retryAfterSeconds(keys: ThrottleKey[]): Promise<number> {
-    if (!this.config.rateLimitEnabled) {
-      return 0;
-    }
-    const now = this.clock.now().getTime();
-    const read = (store: ThrottleStore) => Promise.all(keys.map((key) => store.get(recordId(key), now)));
-    // Failures counted here while Redis could not take them still count once Redis answers again.
-    const records = [...(await this.use(read)), ...(await read(this.memory))];
-    const waits = records.map((record) => (record?.blockedUntil ?? 0) - now);
-    return Math.max(0, Math.ceil(Math.max(...waits) / 1000));
-  }
-
-  async recordFailure(keys: ThrottleKey[]): Promise<void> {
-    if (!this.config.rateLimitEnabled) {
-      return;
-    }
-    const now = this.clock.now().getTime();
-    await this.use(async (store) => {
-      for (const key of keys) {
-        // Reading first forgets a record whose last failure is older than an hour, so counting starts again.
-        await store.get(recordId(key), now);
-        const excess = (await store.addFailure(recordId(key), now)) - FREE_FAILURES[key.kind];
-        if (excess >= 0) {
-          await store.block(recordId(key), now + Math.min(2 ** excess, MAX_DELAY_SECONDS) * 1000);
-        }
-      }
-    });
-  }
-
-  async recordSuccess(key: ThrottleKey): Promise<void> {
-    if (!this.config.rateLimitEnabled) {
-      return;
-    }
-    await this.use((store) => store.delete(recordId(key)));
-  }
-
-  /** Runs against Redis when it answers, else against this instance's memory. */
-  private async use<T>(work: (store: ThrottleStore) => Promise<T>): Promise<T> {
-    if (this.shared && this.redis.healthy) {
-      try {
-        return await work(this.shared);
-      } catch (error) {
-        this.logger.warn(`Redis did not answer; counting failures locally: ${(error as Error).message}`);
-      }
-    }
-    return work(this.memory);
+  /**
+   * Forgets the failures of the pair and the account, and takes this attempt back from the client (so that signing
+   * in to one's own account does not wipe a client's failures against others). Returns this account's device token,
+   * or null when none could be stored.
+   */
+  async succeeded(userId: string): Promise<string | null> {
+    const [pair, client, account] = this.keys.map((key) => key.id);
+    await this.attempt.reset(pair, ...(account ? [account] : []));
+    await this.attempt.release(client);
+    return this.deviceToken ?? this.deviceTokens.issue(userId);
   }
 }
 
-function recordId(key: ThrottleKey): string {
-  return `${key.kind}:${key.id}`;
+/**
+ * Slows down password guessing without letting anyone lock another user out. Failures block the (account, client)
+ * pair and the client; the account as a whole is held back only after many failures from many clients, and never
+ * for a client presenting a device token from an earlier successful login to it.
+ */
+@Injectable()
+export class LoginThrottle {
+  constructor(
+    private readonly limiter: AttemptLimiter,
+    private readonly deviceTokens: DeviceTokensService,
+  ) {}
+
+  /** Counts the attempt before the password is checked; throws a 429 when any of its keys must wait. */
+  async reserve(credentials: LoginCredentials, client: ClientInfo): Promise<LoginAttempt> {
+    const trusted =
+      credentials.deviceToken !== undefined &&
+      (await this.deviceTokens.isValidFor(credentials.deviceToken, credentials.email));
+    const keys = loginKeys(credentials.email, client.ip ?? 'unknown', !trusted);
+    const attempt = await this.limiter.reserve(keys);
+    return new LoginAttempt(attempt, keys, trusted ? (credentials.deviceToken ?? null) : null, this.deviceTokens);
+  }
 }

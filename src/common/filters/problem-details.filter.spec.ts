@@ -9,6 +9,7 @@ import {
   PayloadTooLargeException,
   UnauthorizedException,
 } from '@nestjs/common';
+import { ServiceBusyException } from '../http/service-busy.exception';
 import { TooManyRequestsException } from '../http/too-many-requests.exception';
 import { ValidationProblemException } from '../http/validation-problem.exception';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -260,6 +261,22 @@ describe('ProblemDetailsFilter', () => {
         status: 429,
         detail: 'Too many failed attempts. Try again later.',
       });
+    });
+  });
+
+  describe('a ServiceBusyException', () => {
+    it('should answer 503 with Retry-After, and log nothing', () => {
+      handle(new ServiceBusyException(1));
+
+      expect(reply.statusCode).toBe(503);
+      expect(reply.headers['retry-after']).toBe('1');
+      expect(reply.body).toEqual({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The service is busy. Try again shortly.',
+      });
+      expect(loggedErrors).not.toHaveBeenCalled();
     });
   });
 

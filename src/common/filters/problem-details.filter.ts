@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from '../problem';
-import { TooManyRequestsException } from '../http/too-many-requests.exception';
+import { RetryLaterException } from '../http/retry-later.exception';
 import { ValidationProblemException } from '../http/validation-problem.exception';
 
 /** Errors that Fastify raises itself before a handler runs (malformed JSON, oversized or unsupported bodies). */
@@ -34,7 +34,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    if (error instanceof TooManyRequestsException) {
+    if (error instanceof RetryLaterException) {
       void http.getResponse<FastifyReply>().header('Retry-After', String(error.retryAfterSeconds));
     }
     sendProblem(

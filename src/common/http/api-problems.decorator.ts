@@ -10,6 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'The body is larger than 100 KiB.',
   415: 'The body is not JSON.',
   429: 'Too many attempts; retry after the `Retry-After` seconds.',
+  503: 'Every password-hash worker is busy and the queue is full; retry after the `Retry-After` seconds.',
 };
 
 /** Documents the problem+json answers a route can give besides 401/403 (which `@Auth()` documents). */

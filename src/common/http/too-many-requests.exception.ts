@@ -1,11 +1,9 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { RetryLaterException } from './retry-later.exception';
 
-/** A 429 that tells the client when to try again; the filter turns it into a `Retry-After` header. */
-export class TooManyRequestsException extends HttpException {
-  constructor(
-    readonly retryAfterSeconds: number,
-    detail = 'Too many failed attempts. Try again later.',
-  ) {
-    super(detail, HttpStatus.TOO_MANY_REQUESTS);
+/** A 429 with `Retry-After`. */
+export class TooManyRequestsException extends RetryLaterException {
+  constructor(retryAfterSeconds: number, detail = 'Too many failed attempts. Try again later.') {
+    super(retryAfterSeconds, detail, HttpStatus.TOO_MANY_REQUESTS);
   }
 }
