@@ -3,10 +3,12 @@ import { Initial1795891743588 } from './1795891743588-Initial';
 import { SessionsRevocationsAudit1795893224088 } from './1795893224088-SessionsRevocationsAudit';
 import { PostgresTypes1795894483467 } from './1795894483467-PostgresTypes';
 import { RefreshTokenSuccessor1796188626940 } from './1796188626940-RefreshTokenSuccessor';
+import { SigningKeyNext1796190005681 } from './1796190005681-SigningKeyNext';
 
 export const POSTGRES_MIGRATIONS = [
   Initial1795891743588,
   SessionsRevocationsAudit1795893224088,
   PostgresTypes1795894483467,
   RefreshTokenSuccessor1796188626940,
+  SigningKeyNext1796190005681,
 ];
