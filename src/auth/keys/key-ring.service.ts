@@ -154,7 +154,11 @@ export class KeyRing implements OnModuleInit {
   private async promoteNext(): Promise<void> {
     await this.reload();
     const kid = this.next?.kid ?? (await this.storeNextKey());
-    await this.keys.promote(kid, this.config.jwt.algorithm, this.now());
+    const algorithm = this.config.jwt.algorithm;
+    // Revoked in between (revocation does not wait for the lock): a fresh key then signs, so a rotation never fails.
+    if (!(await this.keys.promote(kid, algorithm, this.now()))) {
+      await this.keys.promote(await this.storeNextKey(), algorithm, this.now());
+    }
     await this.reload();
   }
 

@@ -137,6 +137,22 @@ describe('KeyRotationService', () => {
       expect(keys.rows.filter((row) => row.retiredAt === null && row.activatedAt !== null)).toHaveLength(1);
     });
 
+    it('should still rotate when the next key is revoked while the rotation runs', async () => {
+      const [oldKid, nextKid] = [ring.activeKey.kid, ring.nextKey!.kid];
+      const promote = keys.promote.bind(keys);
+      jest.spyOn(keys, 'promote').mockImplementationOnce(async (kid, algorithm, at) => {
+        await keys.markRevoked(kid, at);
+        return promote(kid, algorithm, at);
+      });
+      clock.advanceSeconds(60);
+
+      const kid = await rotation.rotate(ADMIN);
+
+      expect([oldKid, nextKid]).not.toContain(kid);
+      expect(ring.activeKey.kid).toBe(kid);
+      expect(liveKids().sort()).toEqual([kid, ring.nextKey!.kid].sort());
+    });
+
     it('should record an audit event with the kid, the actor and the channel', async () => {
       clock.advanceSeconds(1);
       const kid = await rotation.rotate(ADMIN);
