@@ -242,7 +242,8 @@ describe('Audit log: GET /api/v1/admin/audit (e2e)', () => {
 
   it('should record refresh.reuse-detected for a replayed refresh token', async () => {
     const user = await registerAndLogin(app);
-    await refresh(app, user.tokens.refreshToken).expect(200);
+    const second = (await refresh(app, user.tokens.refreshToken).expect(200)).body as TokenBody;
+    await refresh(app, second.refreshToken).expect(200);
     await refresh(app, user.tokens.refreshToken).expect(401);
 
     expect(await eventsOf('refresh.reuse-detected', user.user.id)).toEqual([

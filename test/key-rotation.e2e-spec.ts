@@ -22,6 +22,11 @@ async function jwksKids(app: NestFastifyApplication): Promise<string[]> {
   return (response.body as { keys: { kid: string }[] }).keys.map((key) => key.kid).sort();
 }
 
+/** The published key that signs after the next rotation. */
+function nextKidOf(app: NestFastifyApplication): string {
+  return app.get(KeyRing).nextKey!.kid;
+}
+
 function rotate(app: NestFastifyApplication, accessToken?: string) {
   const request = api(app).post('/api/v1/admin/keys/rotate');
   return accessToken === undefined ? request : request.set(bearer(accessToken));
@@ -51,7 +56,7 @@ describe('Key rotation: POST /api/v1/admin/keys/rotate (e2e)', () => {
     // ...and tokens minted by the app are checked against the real time: every test starts there, as a fresh admin.
     clock.set(new Date());
     admin = await loginAsAdmin(app);
-    expect(await jwksKids(app)).toEqual([kidOf(admin.tokens)]);
+    expect(await jwksKids(app)).toEqual([kidOf(admin.tokens), nextKidOf(app)].sort());
   });
 
   it('should need a token (401) and the admin role (403)', async () => {
@@ -69,12 +74,15 @@ describe('Key rotation: POST /api/v1/admin/keys/rotate (e2e)', () => {
   it('should answer 201 { kid }: old tokens keep working, new ones carry the new kid, the JWKS lists both', async () => {
     const user = await registerAndLogin(app);
     const oldKid = kidOf(user.tokens);
+    const publishedBefore = await jwksKids(app);
 
     const response = await rotate(app, admin.tokens.accessToken).expect(201);
 
     const { kid } = response.body as { kid: string };
     expect(response.body).toEqual({ kid: expect.any(String) });
     expect(kid).not.toBe(oldKid);
+    // The key that signs from now on was in the JWKS before the rotation.
+    expect(publishedBefore).toContain(kid);
     await expectAccessWorks(app, user.tokens);
     await expectAccessWorks(app, admin.tokens);
     const fresh = await login(app, user.email, user.password);
@@ -82,7 +90,7 @@ describe('Key rotation: POST /api/v1/admin/keys/rotate (e2e)', () => {
     await expectAccessWorks(app, fresh);
     const renewed = (await refresh(app, user.tokens.refreshToken).expect(200)).body as TokenBody;
     expect(kidOf(renewed)).toBe(kid);
-    expect(await jwksKids(app)).toEqual([oldKid, kid].sort());
+    expect(await jwksKids(app)).toEqual([oldKid, kid, nextKidOf(app)].sort());
   });
 
   it('should drop the old kid from the JWKS after the retirement window, and refuse its tokens', async () => {
@@ -93,13 +101,13 @@ describe('Key rotation: POST /api/v1/admin/keys/rotate (e2e)', () => {
     // One second short of the window: the old key still verifies.
     clock.advanceSeconds(ACCESS_TOKEN_TTL + CLOCK_TOLERANCE - 1);
     await app.get(KeyRotationService).maintain();
-    expect(await jwksKids(app)).toEqual([oldKid, newKid].sort());
+    expect(await jwksKids(app)).toEqual([oldKid, newKid, nextKidOf(app)].sort());
     await expectAccessWorks(app, user.tokens);
 
     clock.advanceSeconds(2);
     await app.get(KeyRotationService).maintain();
 
-    expect(await jwksKids(app)).toEqual([newKid]);
+    expect(await jwksKids(app)).toEqual([newKid, nextKidOf(app)].sort());
     expectTokenRefused(await getMe(app, user.tokens.accessToken));
     // Back at the real time, logins sign with the new key and work.
     clock.set(new Date());
@@ -116,7 +124,7 @@ describe('Key rotation: POST /api/v1/admin/keys/rotate (e2e)', () => {
     clock.set(new Date(clock.now().getTime() + 1));
     const { kid: third } = (await rotate(app, admin.tokens.accessToken).expect(201)).body as { kid: string };
 
-    expect(await jwksKids(app)).toEqual([first, second, third].sort());
+    expect(await jwksKids(app)).toEqual([first, second, third, nextKidOf(app)].sort());
     await expectAccessWorks(app, user.tokens);
     expect(kidOf(await login(app, user.email, user.password))).toBe(third);
   });
@@ -158,7 +166,7 @@ describe('Key revocation (e2e)', () => {
     await revoke(compromised);
 
     expectTokenRefused(await getMe(app, user.tokens.accessToken));
-    expect(await jwksKids(app)).toEqual([active]);
+    expect(await jwksKids(app)).toEqual([active, nextKidOf(app)].sort());
     const fresh = await login(app, user.email, user.password);
     expect(kidOf(fresh)).toBe(active);
     await expectAccessWorks(app, fresh);
@@ -182,6 +190,22 @@ describe('Key revocation (e2e)', () => {
     await expectAccessWorks(app, fresh);
     expect(await jwksKids(app)).not.toContain(compromised);
     expect(await jwksKids(app)).toContain(kidOf(fresh));
+  });
+
+  it('should replace a revoked next key: it leaves the JWKS, a new next key is published and signs after a rotation', async () => {
+    const active = app.get(KeyRing).activeKey.kid;
+    const compromised = nextKidOf(app);
+
+    await revoke(compromised);
+
+    const replacement = nextKidOf(app);
+    expect(replacement).not.toBe(compromised);
+    expect(await jwksKids(app)).toEqual([active, replacement].sort());
+    const { kid } = (await rotate(app, (await loginAsAdmin(app)).tokens.accessToken).expect(201)).body as {
+      kid: string;
+    };
+    expect(kid).toBe(replacement);
+    expect(await jwksKids(app)).not.toContain(compromised);
   });
 
   it('should refuse to revoke an unknown or already revoked kid', async () => {
@@ -386,7 +410,7 @@ describe('Key rotation CLI: node dist/cli/keys.js (e2e)', () => {
       expect(kidOf(fresh)).toBe(newKid);
       await expectAccessWorks(app, fresh);
       await expectAccessWorks(app, user.tokens);
-      expect(await jwksKids(app)).toEqual([oldKid, newKid].sort());
+      expect(await jwksKids(app)).toEqual([oldKid, newKid!, nextKidOf(app)].sort());
       const page = await auditPage(app, (await loginAsAdmin(app)).tokens.accessToken, { type: 'key.rotated' });
       expect(page.items).toEqual([expect.objectContaining({ actorId: null, details: { kid: newKid, via: 'cli' } })]);
     },

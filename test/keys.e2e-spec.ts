@@ -34,14 +34,16 @@ describe('JWKS (e2e)', () => {
     await app.close();
   });
 
-  it('should publish the active RS256 key with kid, kty, alg and use, and nothing private', async () => {
+  it('should publish the active and the next RS256 key with kid, kty, alg and use, and nothing private', async () => {
     const keys = await jwksOf(app);
 
-    expect(keys).toEqual([
-      { kid: app.get(KeyRing).activeKey.kid, kty: 'RSA', alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' },
-    ]);
-    for (const member of PRIVATE_MEMBERS) {
-      expect(keys[0]).not.toHaveProperty(member);
+    const ring = app.get(KeyRing);
+    expect(keys.map((key) => key.kid).sort()).toEqual([ring.activeKey.kid, ring.nextKey!.kid].sort());
+    for (const key of keys) {
+      expect(key).toEqual({ kid: key.kid, kty: 'RSA', alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' });
+      for (const member of PRIVATE_MEMBERS) {
+        expect(key).not.toHaveProperty(member);
+      }
     }
   });
 
@@ -77,13 +79,17 @@ describe.each<[JwtAlgorithm, Partial<Jwk>]>([
     const { tokens } = await registerAndLogin(app);
     const keys = await jwksOf(app);
 
-    expect(keys).toEqual([
-      { kid: decodeJwt(tokens.accessToken).header.kid, alg: algorithm, use: 'sig', ...publicMembers },
-    ]);
-    for (const member of PRIVATE_MEMBERS) {
-      expect(keys[0]).not.toHaveProperty(member);
+    // The signing key and the next key, published before it signs.
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toEqual({ kid: key.kid, alg: algorithm, use: 'sig', ...publicMembers });
+      for (const member of PRIVATE_MEMBERS) {
+        expect(key).not.toHaveProperty(member);
+      }
     }
-    const publicKey = createPublicKey({ key: keys[0], format: 'jwk' });
+    const signing = keys.find((key) => key.kid === decodeJwt(tokens.accessToken).header.kid);
+    expect(signing).toBeDefined();
+    const publicKey = createPublicKey({ key: signing!, format: 'jwk' });
     expect(verify(tokens.accessToken, publicKey, { algorithms: [algorithm] })).toMatchObject({ roles: ['user'] });
   });
 
@@ -187,11 +193,13 @@ describe('Key ring persistence across restarts (e2e)', () => {
     const first = await createTestApp({ env });
     let tokens: TokenBody;
     let kid: string;
+    let nextKid: string;
     let privateDer: Buffer;
     try {
       const registered = await register(first);
       tokens = await login(first, registered.email, registered.password);
       kid = first.get(KeyRing).activeKey.kid;
+      nextKid = first.get(KeyRing).nextKey!.kid;
       privateDer = first.get(KeyRing).activeKey.signingKey.export({ format: 'der', type: 'pkcs8' });
     } finally {
       await first.close();
@@ -204,14 +212,17 @@ describe('Key ring persistence across restarts (e2e)', () => {
       expect(file.includes(Buffer.from(privateDer.toString('base64')))).toBe(false);
     }
     const rows = await storedKeys();
-    expect(rows.map((row) => row.kid)).toEqual([kid]);
-    expect(rows[0].stored).not.toMatch(/PRIVATE KEY|MII/);
-    expect(rows[0].stored).not.toContain(privateDer.toString('hex'));
+    expect(rows.map((row) => row.kid).sort()).toEqual([kid, nextKid].sort());
+    for (const row of rows) {
+      expect(row.stored).not.toMatch(/PRIVATE KEY|MII/);
+      expect(row.stored).not.toContain(privateDer.toString('hex'));
+    }
 
     const second = await createTestApp({ env });
     try {
       await api(second).get('/api/v1/users/me').set(bearer(tokens.accessToken)).expect(200);
-      expect((await jwksOf(second)).map((key) => key.kid)).toEqual([kid]);
+      expect((await jwksOf(second)).map((key) => key.kid).sort()).toEqual([kid, nextKid].sort());
+      expect(second.get(KeyRing).activeKey.kid).toBe(kid);
       await api(second).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(200);
     } finally {
       await second.close();

@@ -30,12 +30,13 @@ interface SessionBody {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const LOOPBACK = /^(::ffff:)?127\.0\.0\.1$/;
 
-describe('Refresh-token rotation and reuse detection (e2e)', () => {
+// Strict: every retired token is reuse at once (test/refresh-reuse.e2e-spec.ts covers the default interval).
+describe('Refresh-token rotation and reuse detection, REFRESH_TOKEN_REUSE_INTERVAL=0 (e2e)', () => {
   let app: NestFastifyApplication;
   let admin: LoggedInUser;
 
   beforeAll(async () => {
-    app = await createTestApp({ env: ADMIN_ENV });
+    app = await createTestApp({ env: { ...ADMIN_ENV, REFRESH_TOKEN_REUSE_INTERVAL: '0' } });
     admin = await loginAsAdmin(app);
   });
 

@@ -76,14 +76,18 @@ describeScaled('Instances starting together on one fresh PostgreSQL database (e2
     expect(new Set(applied.map((row) => row.name)).size).toBe(applied.length);
   });
 
-  it('should have made exactly one signing key, the one every instance signs with', async () => {
-    const keys = await rows<{ kid: string }>('SELECT kid FROM signing_keys');
-    expect(keys).toHaveLength(1);
+  it('should have made exactly one active key, the one every instance signs with, and one next key', async () => {
+    const keys = await rows<{ kid: string; activated: boolean }>(
+      'SELECT kid, activated_at IS NOT NULL AS activated FROM signing_keys WHERE retired_at IS NULL',
+    );
+    expect(keys.map((key) => key.activated).sort()).toEqual([false, true]);
+    const active = keys.find((key) => key.activated)!;
 
     const { email, password } = await register(apps[0]);
     const kids = await Promise.all(apps.map(async (app) => kidOf(await login(app, email, password))));
 
-    expect(kids).toEqual(Array.from({ length: INSTANCES }, () => keys[0].kid));
+    expect(kids).toEqual(Array.from({ length: INSTANCES }, () => active.kid));
+    expect((await rows('SELECT kid FROM signing_keys')).length).toBe(2);
   });
 });
 

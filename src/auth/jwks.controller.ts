@@ -9,7 +9,7 @@ import { KeyRing } from './keys/key-ring.service';
 export class JwksController {
   constructor(private readonly keyRing: KeyRing) {}
 
-  /** The public keys that verify live access tokens; empty under HS256. */
+  /** The public keys that verify live access tokens, and the next key before it signs; empty under HS256. */
   @Get('jwks.json')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')

@@ -288,7 +288,9 @@ describe('JwtStrategy', () => {
       await otherInstance.onModuleInit();
       // Later than the ring's own key, as a rotation elsewhere would be.
       clock.advanceSeconds(1);
-      const kid = await otherInstance.createKey();
+      // Rotated twice: the first promotes the next key this ring already knows, the second one it has never seen.
+      await otherInstance.rotate();
+      const kid = await otherInstance.rotate();
       const iat = now();
       const token = sign(claims({ iat, nbf: iat, exp: iat + TTL_SECONDS }), otherInstance.activeKey.signingKey, {
         algorithm: 'ES256',

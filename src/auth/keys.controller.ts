@@ -12,7 +12,7 @@ import { KeyRotationService } from './keys/key-rotation.service';
 export class KeysController {
   constructor(private readonly rotation: KeyRotationService) {}
 
-  /** Makes a new signing key; older keys keep verifying the tokens they signed until those expire. */
+  /** The published next key signs from now on, and a new next key is published; older keys keep verifying. */
   @Post('rotate')
   @Auth(Role.Admin)
   @ApiCreatedResponse({ type: RotatedKeyDto })

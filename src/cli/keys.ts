@@ -7,8 +7,9 @@ import { ConfigError, loadConfig } from '../config/load-config';
 const USAGE = 'usage: npm run keys:rotate | npm run keys:revoke -- <kid>';
 
 /**
- * `keys:rotate` makes a new signing key; `keys:revoke <kid>` stops a compromised key at once. Running instances
- * sharing the database pick the change up within 5 seconds (a new key also as soon as they meet a token carrying it).
+ * `keys:rotate` makes the published next key sign and publishes a new next key; `keys:revoke <kid>` stops a
+ * compromised key at once. Running instances sharing the database pick the change up within 5 seconds (a new key
+ * also as soon as they meet a token carrying it).
  */
 async function main(command: string | undefined, kid: string | undefined): Promise<void> {
   if (command !== 'rotate' && !(command === 'revoke' && kid)) {

@@ -30,6 +30,8 @@ export class AppConfig {
   refreshToken: {
     ttlSeconds: number;
     idleTtlSeconds: number;
+    /** A just-retired token whose successor is unused gets that successor again for this long; 0: strict. */
+    reuseIntervalSeconds: number;
   };
   keyEncryptionSecret: string | null;
   /** Rotate the signing key automatically when the active one is this old; null: only on demand. */

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
           clockToleranceSeconds: 1,
           accessTokenTtlSeconds: 900,
         },
-        refreshToken: { ttlSeconds: 30 * 86400, idleTtlSeconds: 7 * 86400 },
+        refreshToken: { ttlSeconds: 30 * 86400, idleTtlSeconds: 7 * 86400, reuseIntervalSeconds: 10 },
         keyEncryptionSecret: null,
         keyRotationIntervalSeconds: null,
         dataDir: 'data',
@@ -121,7 +121,7 @@ describe('loadConfig', () => {
           clockToleranceSeconds: 5,
           accessTokenTtlSeconds: 600,
         },
-        refreshToken: { ttlSeconds: 14 * 86400, idleTtlSeconds: 2 * 86400 },
+        refreshToken: { ttlSeconds: 14 * 86400, idleTtlSeconds: 2 * 86400, reuseIntervalSeconds: 10 },
         keyEncryptionSecret: STRONG_SECRET,
         keyRotationIntervalSeconds: 90 * 86400,
         dataDir: '/var/lib/bastion',
@@ -454,11 +454,22 @@ describe('loadConfig', () => {
     it('should be allowed to equal REFRESH_TOKEN_TTL', () => {
       const config = loadConfig({ REFRESH_TOKEN_TTL: '1d', REFRESH_TOKEN_IDLE_TTL: '24h' });
 
-      expect(config.refreshToken).toEqual({ ttlSeconds: 86400, idleTtlSeconds: 86400 });
+      expect(config.refreshToken).toEqual({ ttlSeconds: 86400, idleTtlSeconds: 86400, reuseIntervalSeconds: 10 });
     });
 
     it('should fail against the default REFRESH_TOKEN_TTL', () => {
       expect(namedVariables({ REFRESH_TOKEN_IDLE_TTL: '31d' })).toEqual(['REFRESH_TOKEN_IDLE_TTL']);
+    });
+  });
+
+  describe('REFRESH_TOKEN_REUSE_INTERVAL', () => {
+    it('should accept 0 as strict', () => {
+      expect(loadConfig({ REFRESH_TOKEN_REUSE_INTERVAL: '0' }).refreshToken.reuseIntervalSeconds).toBe(0);
+    });
+
+    it('should name the variable when out of range or not a duration', () => {
+      expect(namedVariables({ REFRESH_TOKEN_REUSE_INTERVAL: '5m' })).toEqual(['REFRESH_TOKEN_REUSE_INTERVAL']);
+      expect(namedVariables({ REFRESH_TOKEN_REUSE_INTERVAL: 'soon' })).toEqual(['REFRESH_TOKEN_REUSE_INTERVAL']);
     });
   });
 

@@ -47,6 +47,7 @@ export function loadConfig(env: Env): AppConfig {
     refreshToken: {
       ttlSeconds: read('REFRESH_TOKEN_TTL', '30d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
       idleTtlSeconds: read('REFRESH_TOKEN_IDLE_TTL', '7d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
+      reuseIntervalSeconds: read('REFRESH_TOKEN_REUSE_INTERVAL', '10s', (value) => parseDurationWithin(value, 0, 60)),
     },
     keyEncryptionSecret: read('KEY_ENCRYPTION_SECRET', '', (value) => value || null),
     keyRotationIntervalSeconds: read('KEY_ROTATION_INTERVAL', 'off', (value) =>

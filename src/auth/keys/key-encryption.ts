@@ -4,12 +4,20 @@ const FORMAT_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** The HKDF salt and info that keep keys derived for different purposes apart. */
+export interface EncryptionPurpose {
+  salt: string;
+  info: string;
+}
+
+const SIGNING_KEYS: EncryptionPurpose = { salt: 'bastion-signing-keys', info: 'aes-256-gcm private keys' };
+
 /** Encrypts private keys at rest with AES-256-GCM; the key id is bound in as additional data so rows cannot be swapped. */
 export class KeyEncryption {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'bastion-signing-keys', 'aes-256-gcm private keys', 32));
+  constructor(secret: string, purpose: EncryptionPurpose = SIGNING_KEYS) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, purpose.salt, purpose.info, 32));
   }
 
   encrypt(plaintext: Buffer, kid: string): string {

@@ -39,6 +39,13 @@ async function startRing(
   return ring;
 }
 
+function jwksKids(ring: KeyRing): string[] {
+  return ring
+    .publicJwks()
+    .keys.map((jwk) => jwk.kid)
+    .sort();
+}
+
 describe('KeyRing', () => {
   describe('on first start', () => {
     let keys: InMemorySigningKeys;
@@ -49,15 +56,32 @@ describe('KeyRing', () => {
       ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
     });
 
-    it('should create and store exactly one key of the configured algorithm', () => {
-      expect(keys.rows).toHaveLength(1);
-      expect(keys.rows[0]).toMatchObject({ algorithm: 'ES256', retiredAt: null, revokedAt: null });
-      expect(keys.rows[0].kid).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    it('should create and store an active key and a next key of the configured algorithm', () => {
+      expect(keys.rows).toHaveLength(2);
+      expect(keys.rows[0]).toMatchObject({
+        algorithm: 'ES256',
+        activatedAt: STARTED_AT,
+        retiredAt: null,
+        revokedAt: null,
+      });
+      expect(keys.rows[1]).toMatchObject({ algorithm: 'ES256', activatedAt: null, retiredAt: null, revokedAt: null });
+      keys.rows.forEach((row) => expect(row.kid).toMatch(/^[A-Za-z0-9_-]{22}$/));
     });
 
-    it('should make the stored key the active one', () => {
+    it('should make the first key the active one and the second the next one', () => {
       expect(ring.activeKey.kid).toBe(keys.rows[0].kid);
       expect(ring.activeKey.algorithm).toBe('ES256');
+      expect(ring.nextKey?.kid).toBe(keys.rows[1].kid);
+    });
+
+    it('should publish the next key before it signs', () => {
+      expect(
+        ring
+          .publicJwks()
+          .keys.map((jwk) => jwk.kid)
+          .sort(),
+      ).toEqual(keys.rows.map((row) => row.kid).sort());
+      expect(ring.verificationKey(keys.rows[1].kid)).toBeDefined();
     });
 
     it('should store the private half only encrypted', () => {
@@ -89,8 +113,9 @@ describe('KeyRing', () => {
 
     const second = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
 
-    expect(keys.rows).toHaveLength(1);
+    expect(keys.rows).toHaveLength(2);
     expect(second.activeKey.kid).toBe(first.activeKey.kid);
+    expect(second.nextKey?.kid).toBe(first.nextKey?.kid);
     expect(second.activeKey.verificationKey.equals(first.activeKey.verificationKey)).toBe(true);
     expect(second.publicJwks()).toEqual(first.publicJwks());
   });
@@ -101,7 +126,24 @@ describe('KeyRing', () => {
 
     await expect(
       startRing(keys, { JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_SECRET: `${SECRET}-rotated` }),
-    ).rejects.toThrow(`Cannot decrypt signing key ${keys.rows[0].kid}`);
+    ).rejects.toThrow(/^Cannot decrypt signing key /);
+  });
+
+  it('should give a database that holds only an active key a next key at start-up', async () => {
+    const keys = new InMemorySigningKeys();
+    await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+    // As a database written before next keys existed: the active key alone.
+    keys.rows.splice(1);
+    const onlyKid = keys.rows[0].kid;
+    expect(keys.rows[0].activatedAt).not.toBeNull();
+
+    const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });
+
+    expect(ring.activeKey.kid).toBe(onlyKid);
+    expect(keys.rows[0].activatedAt).toEqual(STARTED_AT);
+    expect(keys.rows).toHaveLength(2);
+    expect(ring.nextKey?.kid).toBe(keys.rows[1].kid);
+    expect(keys.rows[1]).toMatchObject({ activatedAt: null, retiredAt: null });
   });
 
   it('should return undefined for an unknown kid', async () => {
@@ -126,11 +168,12 @@ describe('KeyRing', () => {
       ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' }, clock);
     });
 
-    it('should keep verifying while the newest live key signs', () => {
-      expect(keys.rows).toHaveLength(2);
+    it('should keep verifying while the former next key signs and a new next key waits', () => {
+      expect(keys.rows).toHaveLength(3);
       expect(ring.activeKey.kid).toBe(keys.rows[1].kid);
+      expect(ring.nextKey?.kid).toBe(keys.rows[2].kid);
       expect(ring.verificationKey(oldKid)).toBeDefined();
-      expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.rows[1].kid, oldKid]);
+      expect(jwksKids(ring)).toEqual(keys.rows.map((row) => row.kid).sort());
     });
 
     it('should still verify and stay in the JWKS until the last moment of the retirement window', async () => {
@@ -148,7 +191,7 @@ describe('KeyRing', () => {
       await ring.reload();
 
       expect(ring.verificationKey(oldKid)).toBeUndefined();
-      expect(ring.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([ring.activeKey.kid]);
+      expect(jwksKids(ring)).toEqual([keys.rows[1].kid, keys.rows[2].kid].sort());
       expect(ring.activeKey.kid).toBe(keys.rows[1].kid);
     });
 
@@ -158,7 +201,7 @@ describe('KeyRing', () => {
       const later = await startRing(keys, { JWT_ALGORITHM: 'ES256' }, clock);
 
       expect(later.verificationKey(oldKid)).toBeUndefined();
-      expect(later.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.rows[1].kid]);
+      expect(jwksKids(later)).toEqual([keys.rows[1].kid, keys.rows[2].kid].sort());
     });
   });
 
@@ -197,27 +240,23 @@ describe('KeyRing', () => {
       ring = await startRing(new InMemorySigningKeys(), { JWT_ALGORITHM: algorithm });
     });
 
-    it('should list the key with kid, kty, alg and use', () => {
-      const [jwk] = ring.publicJwks().keys;
-
-      expect(ring.publicJwks().keys).toHaveLength(1);
-      expect(jwk).toMatchObject({
-        kid: ring.activeKey.kid,
-        kty: algorithm === 'ES256' ? 'EC' : 'RSA',
-        alg: algorithm,
-        use: 'sig',
-      });
+    it('should list the active and the next key with kid, kty, alg and use', () => {
+      expect(jwksKids(ring)).toEqual([ring.activeKey.kid, ring.nextKey!.kid].sort());
+      for (const jwk of ring.publicJwks().keys) {
+        expect(jwk).toMatchObject({ kty: algorithm === 'ES256' ? 'EC' : 'RSA', alg: algorithm, use: 'sig' });
+      }
     });
 
     it('should have no private member', () => {
-      const [jwk] = ring.publicJwks().keys;
-
-      expect(Object.keys(jwk).filter((member) => PRIVATE_JWK_MEMBERS.includes(member))).toEqual([]);
-      expect(Object.keys(jwk).sort()).toEqual(
-        (algorithm === 'ES256' ? ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'] : ['alg', 'e', 'kid', 'kty', 'n', 'use'])
-          .slice()
-          .sort(),
-      );
+      for (const jwk of ring.publicJwks().keys) {
+        expect(Object.keys(jwk).filter((member) => PRIVATE_JWK_MEMBERS.includes(member))).toEqual([]);
+        expect(Object.keys(jwk).sort()).toEqual(
+          (algorithm === 'ES256'
+            ? ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']
+            : ['alg', 'e', 'kid', 'kty', 'n', 'use']
+          ).sort(),
+        );
+      }
     });
   });
 
@@ -226,8 +265,11 @@ describe('KeyRing', () => {
     const ring = await startRing(keys, { JWT_ALGORITHM: 'HS256' });
 
     expect(ring.publicJwks()).toEqual({ keys: [] });
-    expect(keys.rows).toHaveLength(1);
-    expect(keys.rows[0]).toMatchObject({ algorithm: 'HS256', publicKey: null });
+    expect(keys.rows).toHaveLength(2);
+    expect(keys.rows.map((row) => [row.algorithm, row.publicKey])).toEqual([
+      ['HS256', null],
+      ['HS256', null],
+    ]);
     expect(ring.activeKey.signingKey.type).toBe('secret');
     expect(keys.rows[0].encryptedPrivateKey).not.toContain(ring.activeKey.signingKey.export().toString('base64url'));
   });
@@ -239,11 +281,12 @@ describe('KeyRing', () => {
 
     const ring = await startRing(keys, { JWT_ALGORITHM: 'RS256' });
 
-    expect(keys.rows.map((row) => row.algorithm)).toEqual(['ES256', 'RS256']);
+    expect(keys.rows.map((row) => row.algorithm)).toEqual(['ES256', 'ES256', 'RS256', 'RS256']);
     expect(ring.activeKey.kid).not.toBe(es256Kid);
     expect(ring.activeKey.algorithm).toBe('RS256');
     expect(ring.verificationKey(es256Kid)).toBeUndefined();
-    expect(ring.publicJwks().keys.map((jwk) => [jwk.kid, jwk.alg])).toEqual([[ring.activeKey.kid, 'RS256']]);
+    expect(ring.publicJwks().keys.map((jwk) => jwk.alg)).toEqual(['RS256', 'RS256']);
+    expect(jwksKids(ring)).toEqual([ring.activeKey.kid, ring.nextKey!.kid].sort());
   });
 
   it('should not take a symmetric key from the table when an asymmetric algorithm is configured', async () => {
@@ -255,6 +298,7 @@ describe('KeyRing', () => {
       publicKey: null,
       encryptedPrivateKey: new KeyEncryption(SECRET).encrypt(secret.privateBytes, 'hs-key'),
       createdAt: STARTED_AT,
+      activatedAt: STARTED_AT,
     });
 
     const ring = await startRing(keys, { JWT_ALGORITHM: 'ES256' });

@@ -62,17 +62,26 @@ describe('KeyRotationService', () => {
     ({ rotation, ring, keys, clock } = fixture);
   });
 
+  /** The kids of the keys that are neither retired nor revoked: the active and the next key. */
+  const liveKids = (): string[] => keys.rows.filter((row) => row.retiredAt === null).map((row) => row.kid);
+
   describe('rotate', () => {
-    it('should make a new active key and return its kid', async () => {
+    it('should promote the published next key to sign, return its kid, and publish a new next key', async () => {
       const oldKid = ring.activeKey.kid;
+      const nextKid = ring.nextKey!.kid;
+      expect(jwksKids(ring)).toContain(nextKid);
       clock.advanceSeconds(60);
 
       const kid = await rotation.rotate(ADMIN);
 
-      expect(kid).not.toBe(oldKid);
+      expect(kid).toBe(nextKid);
       expect(ring.activeKey.kid).toBe(kid);
-      expect(keys.rows.find((row) => row.kid === kid)).toMatchObject({ retiredAt: null, createdAt: clock.now() });
+      expect(keys.rows.find((row) => row.kid === kid)).toMatchObject({ retiredAt: null, activatedAt: clock.now() });
       expect(keys.rows.find((row) => row.kid === oldKid)).toMatchObject({ retiredAt: clock.now(), revokedAt: null });
+      const newNext = ring.nextKey!;
+      expect([oldKid, kid]).not.toContain(newNext.kid);
+      expect(keys.rows.find((row) => row.kid === newNext.kid)).toMatchObject({ activatedAt: null, retiredAt: null });
+      expect(jwksKids(ring).sort()).toEqual([oldKid, kid, newNext.kid].sort());
     });
 
     it('should keep the old key verifying and in the JWKS within the retirement window', async () => {
@@ -87,7 +96,7 @@ describe('KeyRotationService', () => {
       expect(verify(oldToken, ring.verificationKey(old.kid)!, { algorithms: ['ES256'] })).toMatchObject({
         sub: 'user-1',
       });
-      expect(jwksKids(ring)).toEqual([kid, old.kid]);
+      expect(jwksKids(ring).sort()).toEqual([kid, old.kid, ring.nextKey!.kid].sort());
       expect(keys.rows.map((row) => row.kid)).toContain(old.kid);
     });
 
@@ -100,31 +109,48 @@ describe('KeyRotationService', () => {
       await rotation.maintain();
 
       expect(ring.verificationKey(oldKid)).toBeUndefined();
-      expect(jwksKids(ring)).toEqual([kid]);
-      expect(keys.rows.map((row) => row.kid)).toEqual([kid]);
+      expect(jwksKids(ring).sort()).toEqual([kid, ring.nextKey!.kid].sort());
+      expect(keys.rows.map((row) => row.kid).sort()).toEqual([kid, ring.nextKey!.kid].sort());
     });
 
-    it('should leave exactly one key that is not retired after two rotations in a row', async () => {
+    it('should leave exactly one active and one next key after two rotations in a row', async () => {
       clock.advanceSeconds(1);
-      await rotation.rotate(ADMIN);
+      const first = await rotation.rotate(ADMIN);
       clock.advanceSeconds(1);
       const last = await rotation.rotate(ADMIN);
 
-      expect(keys.rows).toHaveLength(3);
-      expect(keys.rows.filter((row) => row.retiredAt === null).map((row) => row.kid)).toEqual([last]);
+      expect(keys.rows).toHaveLength(4);
+      expect(liveKids().sort()).toEqual([last, ring.nextKey!.kid].sort());
       expect(ring.activeKey.kid).toBe(last);
-      expect(jwksKids(ring)).toHaveLength(3);
+      expect(last).not.toBe(first);
+      expect(jwksKids(ring)).toHaveLength(4);
     });
 
-    it('should leave exactly one signing key when two rotations happen in the same millisecond', async () => {
+    it('should leave exactly one active and one next key when two rotations race', async () => {
       clock.advanceSeconds(60);
       const [first, second] = await Promise.all([rotation.rotate(ADMIN), rotation.rotate(ADMIN)]);
       await rotation.maintain();
 
-      const signing = keys.rows.filter((row) => row.retiredAt === null).map((row) => row.kid);
-      expect(signing).toHaveLength(1);
-      expect([first, second]).toContain(signing[0]);
-      expect(ring.activeKey.kid).toBe(signing[0]);
+      expect(first).not.toBe(second);
+      expect(ring.activeKey.kid).toBe(second);
+      expect(liveKids().sort()).toEqual([second, ring.nextKey!.kid].sort());
+      expect(keys.rows.filter((row) => row.retiredAt === null && row.activatedAt !== null)).toHaveLength(1);
+    });
+
+    it('should still rotate when the next key is revoked while the rotation runs', async () => {
+      const [oldKid, nextKid] = [ring.activeKey.kid, ring.nextKey!.kid];
+      const promote = keys.promote.bind(keys);
+      jest.spyOn(keys, 'promote').mockImplementationOnce(async (kid, algorithm, at) => {
+        await keys.markRevoked(kid, at);
+        return promote(kid, algorithm, at);
+      });
+      clock.advanceSeconds(60);
+
+      const kid = await rotation.rotate(ADMIN);
+
+      expect([oldKid, nextKid]).not.toContain(kid);
+      expect(ring.activeKey.kid).toBe(kid);
+      expect(liveKids().sort()).toEqual([kid, ring.nextKey!.kid].sort());
     });
 
     it('should record an audit event with the kid, the actor and the channel', async () => {
@@ -148,21 +174,38 @@ describe('KeyRotationService', () => {
       await rotation.revoke(oldKid, ADMIN);
 
       expect(ring.verificationKey(oldKid)).toBeUndefined();
-      expect(jwksKids(ring)).toEqual([kid]);
+      expect(jwksKids(ring).sort()).toEqual([kid, ring.nextKey!.kid].sort());
       expect(ring.activeKey.kid).toBe(kid);
       expect(keys.rows.find((row) => row.kid === oldKid)).toMatchObject({ revokedAt: clock.now() });
     });
 
-    it('should replace a revoked active key with a new active key', async () => {
+    it('should replace a revoked active key with the published next key, and publish a new next key', async () => {
       const revokedKid = ring.activeKey.kid;
+      const nextKid = ring.nextKey!.kid;
       clock.advanceSeconds(60);
 
       await rotation.revoke(revokedKid, ADMIN);
 
-      expect(ring.activeKey.kid).not.toBe(revokedKid);
+      expect(ring.activeKey.kid).toBe(nextKid);
       expect(ring.verificationKey(revokedKid)).toBeUndefined();
-      expect(jwksKids(ring)).toEqual([ring.activeKey.kid]);
-      expect(keys.rows.filter((row) => row.retiredAt === null).map((row) => row.kid)).toEqual([ring.activeKey.kid]);
+      expect(ring.nextKey!.kid).not.toBe(nextKid);
+      expect(jwksKids(ring).sort()).toEqual([nextKid, ring.nextKey!.kid].sort());
+      expect(liveKids().sort()).toEqual([nextKid, ring.nextKey!.kid].sort());
+    });
+
+    it('should replace a revoked next key with a new next key and keep the active key signing', async () => {
+      const activeKid = ring.activeKey.kid;
+      const revokedKid = ring.nextKey!.kid;
+      clock.advanceSeconds(60);
+
+      await rotation.revoke(revokedKid, ADMIN);
+
+      expect(ring.activeKey.kid).toBe(activeKid);
+      expect(ring.verificationKey(revokedKid)).toBeUndefined();
+      expect([activeKid, revokedKid]).not.toContain(ring.nextKey!.kid);
+      expect(jwksKids(ring).sort()).toEqual([activeKid, ring.nextKey!.kid].sort());
+      const replacement = ring.nextKey!.kid;
+      await expect(rotation.rotate(ADMIN)).resolves.toBe(replacement);
     });
 
     it('should answer 404 for an unknown kid and change nothing', async () => {
@@ -209,12 +252,13 @@ describe('KeyRotationService', () => {
       await rotation.maintain();
 
       expect(ring.activeKey.kid).toBe(kid);
-      expect(keys.rows).toHaveLength(1);
+      expect(keys.rows).toHaveLength(2);
       expect(fixture.audit.record).not.toHaveBeenCalled();
     });
 
     it('should rotate once the active key is an hour old, and only once', async () => {
       const firstKid = ring.activeKey.kid;
+      const nextKid = ring.nextKey!.kid;
       clock.advanceSeconds(3600);
 
       await rotation.maintain();
@@ -223,8 +267,9 @@ describe('KeyRotationService', () => {
       await rotation.maintain();
 
       expect(secondKid).not.toBe(firstKid);
+      expect(secondKid).toBe(nextKid);
       expect(ring.activeKey.kid).toBe(secondKid);
-      expect(keys.rows.filter((row) => row.retiredAt === null).map((row) => row.kid)).toEqual([secondKid]);
+      expect(liveKids().sort()).toEqual([secondKid, ring.nextKey!.kid].sort());
       expect(fixture.audit.record).toHaveBeenCalledTimes(1);
       expect(fixture.audit.record).toHaveBeenCalledWith(AuditEventType.KeyRotated, {
         actorId: null,
@@ -232,18 +277,35 @@ describe('KeyRotationService', () => {
       });
     });
 
-    it('should rotate again an hour after the last rotation', async () => {
+    it('should rotate again an hour after the last rotation, counting from when the key began to sign', async () => {
       clock.advanceSeconds(3600);
       await rotation.maintain();
-      clock.advanceSeconds(3600);
+      clock.advanceSeconds(3600 - 1);
+      await rotation.maintain();
+      expect(fixture.audit.record).toHaveBeenCalledTimes(1);
+      clock.advanceSeconds(1);
 
       await rotation.maintain();
 
       expect(fixture.audit.record).toHaveBeenCalledTimes(2);
       // The first key is past its window by now and has been deleted.
-      expect(keys.rows).toHaveLength(2);
-      expect(keys.rows.filter((row) => row.retiredAt === null)).toHaveLength(1);
+      expect(keys.rows).toHaveLength(3);
+      expect(liveKids()).toHaveLength(2);
     });
+  });
+
+  it('should repair a ring with two active keys or two next keys, leaving one of each', async () => {
+    const [active, next] = [ring.activeKey.kid, ring.nextKey!.kid];
+    const copy = (kid: string, suffix: string) => ({ ...keys.rows.find((row) => row.kid === kid)!, kid: kid + suffix });
+    keys.rows.push(copy(active, '-older'), copy(next, '-older'));
+    keys.rows.slice(-2).forEach((row) => (row.createdAt = new Date(row.createdAt.getTime() - 1000)));
+    keys.rows[keys.rows.length - 2].activatedAt = new Date(STARTED_AT.getTime() - 1000);
+    clock.advanceSeconds(1);
+
+    await rotation.maintain();
+
+    expect(liveKids().sort()).toEqual([active, next].sort());
+    expect([ring.activeKey.kid, ring.nextKey!.kid]).toEqual([active, next]);
   });
 
   it('should never rotate on its own when KEY_ROTATION_INTERVAL is off', async () => {
@@ -263,16 +325,19 @@ describe('KeyRotationService', () => {
       ({ rotation, ring, keys, clock } = fixture);
     });
 
-    it('should rotate and keep the old key verifying, and never publish a key', async () => {
+    it('should rotate to the next secret and keep the old key verifying, and never publish a key', async () => {
       const oldKid = ring.activeKey.kid;
+      const nextKid = ring.nextKey!.kid;
       clock.advanceSeconds(60);
 
       const kid = await rotation.rotate(ADMIN);
 
+      expect(kid).toBe(nextKid);
       expect(ring.activeKey).toMatchObject({ kid, algorithm: 'HS256' });
       expect(ring.verificationKey(oldKid)).toBeDefined();
       expect(ring.publicJwks()).toEqual({ keys: [] });
       expect(keys.rows.map((row) => [row.algorithm, row.publicKey])).toEqual([
+        ['HS256', null],
         ['HS256', null],
         ['HS256', null],
       ]);
@@ -285,6 +350,7 @@ describe('KeyRotationService', () => {
       await rotation.revoke(oldKid, ADMIN);
 
       expect(ring.verificationKey(oldKid)).toBeUndefined();
+      expect(ring.activeKey.kid).not.toBe(oldKid);
       expect(ring.publicJwks()).toEqual({ keys: [] });
     });
   });
@@ -303,7 +369,9 @@ describe('KeyRotationService', () => {
       );
       await other.onModuleInit();
       clock.advanceSeconds(1);
-      return other.createKey();
+      // The first rotation promotes the next key this ring already knows; the second, one it has never seen.
+      await other.rotate();
+      return other.rotate();
     }
 
     beforeEach(() => {

@@ -18,8 +18,9 @@ export interface KeyChangeActor {
 }
 
 /**
- * Rotation without logging anyone out: a new key signs from now on, the previous one keeps verifying until every
- * token it signed has expired, then leaves the JWKS and the table. Revocation cuts a compromised key off at once.
+ * Rotation without logging anyone out: the published next key signs from now on, the previous one keeps verifying
+ * until every token it signed has expired, then leaves the JWKS and the table. Revocation cuts a compromised key off
+ * at once.
  */
 @Injectable()
 export class KeyRotationService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,31 +43,30 @@ export class KeyRotationService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
   }
 
+  /** The published next key signs from now on and a new next key is published; returns the kid that signs. */
   async rotate(actor: KeyChangeActor): Promise<string> {
-    const kid = await this.keyRing.createKey();
+    const kid = await this.keyRing.rotate();
     await this.audit.record(AuditEventType.KeyRotated, { actorId: actor.actorId, details: { kid, via: actor.via } });
     return kid;
   }
 
-  /** Stops the key at once: its tokens fail from the next request. A revoked active key is replaced first. */
+  /**
+   * Stops the key at once: its tokens fail from the next request. A revoked active key is replaced by the next key,
+   * a revoked next key by a new one.
+   */
   async revoke(kid: string, actor: KeyChangeActor): Promise<void> {
     const key = await this.keys.findByKid(kid);
     if (!key || !(await this.keys.markRevoked(kid, this.clock.now()))) {
       throw new NotFoundException(`No usable signing key has the id ${kid}.`);
     }
-    if (this.keyRing.activeKey?.kid === kid) {
-      await this.keyRing.createKey();
-    } else {
-      await this.keyRing.reload();
-      await this.keyRing.announceChange();
-    }
+    await this.keyRing.complete();
     await this.audit.record(AuditEventType.KeyRevoked, { actorId: actor.actorId, details: { kid, via: actor.via } });
   }
 
   /** Reloads the ring, rotates when the active key is older than KEY_ROTATION_INTERVAL, deletes expired keys. */
   async maintain(): Promise<void> {
     try {
-      await this.keys.retireAllButNewest(this.config.jwt.algorithm, this.clock.now());
+      await this.keys.retireSurplus(this.config.jwt.algorithm, this.clock.now());
       await this.keyRing.reload();
       if (this.isDueForRotation()) {
         await this.rotate({ actorId: null, via: 'schedule' });
@@ -84,11 +84,11 @@ export class KeyRotationService implements OnApplicationBootstrap, OnModuleDestr
 
   private isDueForRotation(): boolean {
     const interval = this.config.keyRotationIntervalSeconds;
-    const createdAt = this.keyRing.activeCreatedAt;
+    const activeSince = this.keyRing.activeSinceDate;
     return (
       interval !== null &&
-      createdAt !== undefined &&
-      this.clock.now().getTime() - createdAt.getTime() >= interval * 1000
+      activeSince !== undefined &&
+      this.clock.now().getTime() - activeSince.getTime() >= interval * 1000
     );
   }
 }

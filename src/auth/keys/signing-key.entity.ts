@@ -17,9 +17,13 @@ export class SigningKey {
   @Column({ type: 'text' })
   encryptedPrivateKey: string;
 
-  /** Set by the app to the millisecond: the newest key that is not retired signs. */
+  /** Set by the app to the millisecond; a key is published from then on. */
   @Column()
   createdAt: Date;
+
+  /** When the key began to sign; null for the next key, which is published but does not sign yet. */
+  @Column({ type: Date, nullable: true })
+  activatedAt: Date | null;
 
   /** When the key stopped signing; it keeps verifying until its tokens have expired. */
   @Column({ type: Date, nullable: true })

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import type { JwtAlgorithm } from '../../config/app-config';
+import { runInOneTransaction } from '../../database/one-transaction';
 import { SigningKey } from './signing-key.entity';
 
-export type NewSigningKey = Pick<SigningKey, 'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey' | 'createdAt'>;
+export type NewSigningKey = Pick<
+  SigningKey,
+  'kid' | 'algorithm' | 'publicKey' | 'encryptedPrivateKey' | 'createdAt' | 'activatedAt'
+>;
 
 @Injectable()
 export class SigningKeysRepository {
@@ -24,18 +28,47 @@ export class SigningKeysRepository {
   }
 
   /**
-   * Leaves only the newest unretired key of the algorithm signing. Whoever runs this last sees every key inserted before it, so of
-   * racing rotations on several instances exactly one key stays active, the same one for all.
+   * Makes the next key `kid` the signing key and retires the key it replaces, in one transaction; false when `kid`
+   * is no longer a usable next key.
    */
-  async retireAllButNewest(algorithm: JwtAlgorithm, at: Date): Promise<void> {
-    const signing = await this.keys.find({
-      select: { kid: true },
+  promote(kid: string, algorithm: JwtAlgorithm, at: Date): Promise<boolean> {
+    return runInOneTransaction(this.keys.manager.dataSource, [
+      {
+        build: (manager) =>
+          manager
+            .createQueryBuilder()
+            .update(SigningKey)
+            .set({ activatedAt: at })
+            .where({ kid, activatedAt: IsNull(), retiredAt: IsNull(), revokedAt: IsNull() }),
+        mustChangeOne: true,
+      },
+      {
+        build: (manager) =>
+          manager
+            .createQueryBuilder()
+            .update(SigningKey)
+            .set({ retiredAt: at })
+            .where({ algorithm, kid: Not(kid), activatedAt: Not(IsNull()), retiredAt: IsNull() }),
+      },
+    ]);
+  }
+
+  /**
+   * Leaves one signing key (the last activated) and one next key (the newest) of the algorithm, retiring any other:
+   * a repair for rings written before rotations were serialised, the same result on every instance.
+   */
+  async retireSurplus(algorithm: JwtAlgorithm, at: Date): Promise<void> {
+    const live = await this.keys.find({
+      select: { kid: true, activatedAt: true },
       where: { algorithm, retiredAt: IsNull(), revokedAt: IsNull() },
-      order: { createdAt: 'DESC', kid: 'DESC' },
+      order: { activatedAt: 'DESC', createdAt: 'DESC', kid: 'DESC' },
     });
-    const older = signing.slice(1).map((key) => key.kid);
-    if (older.length > 0) {
-      await this.keys.update({ kid: In(older), retiredAt: IsNull() }, { retiredAt: at });
+    const surplus = [
+      ...live.filter((key) => key.activatedAt !== null).slice(1),
+      ...live.filter((key) => key.activatedAt === null).slice(1),
+    ].map((key) => key.kid);
+    if (surplus.length > 0) {
+      await this.keys.update({ kid: In(surplus), retiredAt: IsNull() }, { retiredAt: at });
     }
   }
 

@@ -16,7 +16,7 @@ import {
   waitFor,
   waitUntilHealthy,
 } from '../../redis/testing/redis-testing';
-import { RevocationKind } from './revocation.entity';
+import { Revocation, RevocationKind } from './revocation.entity';
 import { RevocationsRepository } from './revocations.repository';
 import { FALLBACK_RELOAD_INTERVAL_MS, RevocationsService, TokenIdentity } from './revocations.service';
 import { InMemoryRevocations } from './testing/in-memory-revocations';
@@ -524,10 +524,67 @@ describe('RevocationsService', () => {
       await deleteRedisKeys(prefix);
     });
 
-    it('should set no timer at all without REDIS_URL', async () => {
+    it('should set no timer at all, and say nothing of Redis, without REDIS_URL on SQLite (one instance)', async () => {
       await createService(rows, clock);
 
       expect(jest.getTimerCount()).toBe(0);
+      expect(
+        jest.mocked(Logger.prototype.log).mock.calls.filter(([line]) => String(line).includes('REDIS_URL')),
+      ).toEqual([]);
+    });
+
+    describe('on a shared PostgreSQL database without REDIS_URL', () => {
+      const POSTGRES = { DATABASE_URL: 'postgres://bastion@db.internal:5432/bastion' };
+
+      it('should read what other instances revoked every FALLBACK_RELOAD_INTERVAL_MS', async () => {
+        const shared = await createService(rows, clock, POSTGRES);
+        await revokedElsewhere(rows);
+        const findLive = jest.spyOn(rows, 'findLive');
+
+        await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS - 1);
+        expect(shared.isRevoked(token())).toBe(false);
+        await jest.advanceTimersByTimeAsync(1);
+
+        await waitFor(() => shared.isRevoked(token()), 1000, 'the reload');
+        await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS);
+        expect(findLive).toHaveBeenCalledTimes(2);
+      });
+
+      it('should log once at start-up that REDIS_URL would make it immediate', async () => {
+        await createService(rows, clock, POSTGRES);
+
+        const lines = jest
+          .mocked(Logger.prototype.log)
+          .mock.calls.map(([line]) => String(line))
+          .filter((line) => line.includes('REDIS_URL'));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/every 2 s; set REDIS_URL to make them immediate/);
+      });
+
+      it('should keep an entry recorded here while a reload was reading the table', async () => {
+        const shared = await createService(rows, clock, POSTGRES);
+        let finishRead: (entries: Revocation[]) => void = () => undefined;
+        jest
+          .spyOn(rows, 'findLive')
+          .mockReturnValueOnce(new Promise<Revocation[]>((resolve) => (finishRead = resolve)));
+        const reload = shared.reload();
+
+        await shared.revokeSessions([SESSION_ID]);
+        finishRead([]);
+        await reload;
+
+        expect(shared.isRevoked(token())).toBe(true);
+      });
+
+      it('should stop the timer when the module is destroyed', async () => {
+        const shared = await createService(rows, clock, POSTGRES);
+        const findLive = jest.spyOn(rows, 'findLive');
+
+        shared.onModuleDestroy();
+        await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS * 2);
+
+        expect(findLive).not.toHaveBeenCalled();
+      });
     });
 
     it('should stop the timer when the module is destroyed', async () => {

@@ -6,7 +6,10 @@ import { Revocation, RevocationKind } from './revocation.entity';
 import { RevocationsRepository } from './revocations.repository';
 
 const CHANNEL = 'revocations';
-/** While Redis is configured but unreachable, the set is read again from the database this often. */
+/**
+ * While Redis is configured but unreachable, or on a shared PostgreSQL database without Redis, the set is read again
+ * from the database this often.
+ */
 export const FALLBACK_RELOAD_INTERVAL_MS = 2000;
 
 interface RevocationMessage {
@@ -45,6 +48,13 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // A SQLite file serves one instance; PostgreSQL may be shared by several, which then learn from the database.
+    if (!this.redis.enabled && this.config.database.type === 'postgres') {
+      this.logger.log(
+        `REDIS_URL is not set: revocations made by other instances are read from the database every ${FALLBACK_RELOAD_INTERVAL_MS / 1000} s; set REDIS_URL to make them immediate`,
+      );
+      this.fallbackTimer = setInterval(() => void this.reloadQuietly(), FALLBACK_RELOAD_INTERVAL_MS).unref();
+    }
     if (this.redis.enabled) {
       // Subscribed before the first load, so nothing published meanwhile falls between the two.
       await this.redis.subscribe(CHANNEL, (message) => this.onMessage(message));
@@ -93,9 +103,10 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
 
   /** Rebuilds the set from the database: at start-up, and to learn what other instances revoked. */
   async reload(): Promise<void> {
-    const live = await this.revocations.findLive(this.clock.now());
-    this.endedSessions.clear();
-    this.userCutoffs.clear();
+    const now = this.clock.now();
+    const live = await this.revocations.findLive(now);
+    // Merged, not replaced: an entry recorded here while the read was under way must not be dropped by it.
+    this.forgetExpired(now.getTime());
     live.forEach((entry) => this.remember(entry));
   }
 

@@ -26,4 +26,11 @@ export class RefreshToken {
   /** Set when the token was exchanged for its successor; presenting it again is a replay. */
   @Column({ type: Date, nullable: true })
   retiredAt: Date | null;
+
+  /**
+   * The successor, sealed with a key derived from this token, while a retry of this token may still get it
+   * (REFRESH_TOKEN_REUSE_INTERVAL); cleared once the successor is used.
+   */
+  @Column({ type: 'text', nullable: true })
+  successorSealed: string | null;
 }

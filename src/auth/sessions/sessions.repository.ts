@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, MoreThan, Repository } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { In, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { insertOnly } from '../../database/insert-only';
+import { runInOneTransaction } from '../../database/one-transaction';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
+
+export interface TokenRotation {
+  tokenId: string;
+  sessionId: string;
+  at: Date;
+  successorHash: string;
+  /** The successor sealed for a retry of the retired token, or null when there is no reuse interval. */
+  successorSealed: string | null;
+  idleExpiresAt: Date;
+}
 
 @Injectable()
 export class SessionsRepository {
@@ -22,15 +34,48 @@ export class SessionsRepository {
     return this.refreshTokens.findOne({ where: { tokenHash }, relations: { session: true } });
   }
 
-  /** Retires the token only if nobody has yet; of any number of racing callers exactly one gets `true`. */
-  async retireToken(id: string, at: Date): Promise<boolean> {
-    const result = await this.refreshTokens.update({ id, retiredAt: IsNull() }, { retiredAt: at });
-    return result.affected === 1;
-  }
-
-  async insertSuccessor(sessionId: string, tokenHash: string, usedAt: Date, idleExpiresAt: Date): Promise<void> {
-    await insertOnly(this.refreshTokens, { sessionId, tokenHash, retiredAt: null });
-    await this.sessions.update({ id: sessionId }, { lastUsedAt: usedAt, idleExpiresAt });
+  /**
+   * Retires the token and inserts its successor in one transaction; of any number of racing callers exactly one gets
+   * `true`. The token in use is its predecessor's successor, so first the predecessor's sealed copy goes.
+   */
+  rotateToken(rotation: TokenRotation): Promise<boolean> {
+    const { tokenId, sessionId, at } = rotation;
+    return runInOneTransaction(this.refreshTokens.manager.dataSource, [
+      {
+        build: (manager) =>
+          manager
+            .createQueryBuilder()
+            .update(RefreshToken)
+            .set({ successorSealed: null })
+            .where({ sessionId, id: Not(tokenId), successorSealed: Not(IsNull()) }),
+      },
+      {
+        build: (manager) =>
+          manager
+            .createQueryBuilder()
+            .update(RefreshToken)
+            .set({ retiredAt: at, successorSealed: rotation.successorSealed })
+            .where({ id: tokenId, retiredAt: IsNull() }),
+        mustChangeOne: true,
+      },
+      {
+        build: (manager) =>
+          manager
+            .createQueryBuilder()
+            .insert()
+            .into(RefreshToken)
+            .values({ id: randomUUID(), sessionId, tokenHash: rotation.successorHash, retiredAt: null })
+            .updateEntity(false),
+      },
+      {
+        build: (manager) =>
+          manager
+            .createQueryBuilder()
+            .update(Session)
+            .set({ lastUsedAt: at, idleExpiresAt: rotation.idleExpiresAt })
+            .where({ id: sessionId }),
+      },
+    ]);
   }
 
   /** The user's sessions that have neither ended nor expired, newest first. */

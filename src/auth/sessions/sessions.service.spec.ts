@@ -17,7 +17,7 @@ import { RevocationsService } from '../revocations/revocations.service';
 import { InMemoryRevocations } from '../revocations/testing/in-memory-revocations';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
-import { SessionsRepository } from './sessions.repository';
+import { SessionsRepository, TokenRotation } from './sessions.repository';
 import { INVALID_REFRESH_TOKEN, SessionsService } from './sessions.service';
 
 const DAY = 86400;
@@ -27,6 +27,8 @@ const OTHER_USER_ID = '0d7c9e1f-3a2b-4c5d-8e6f-7a8b9c0d1e2f';
 const REVOCATION_WINDOW_SECONDS = 15 * 60 + 1;
 const CLIENT = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', ip: '203.0.113.7' };
 const STARTED_AT = new Date('2026-03-01T12:00:00Z');
+/** The default REFRESH_TOKEN_REUSE_INTERVAL. */
+const REUSE_INTERVAL_SECONDS = 10;
 
 /** The sessions and refresh_tokens tables as arrays, with the repository's filtering and conditional updates. */
 class InMemorySessions implements Pick<SessionsRepository, keyof SessionsRepository> {
@@ -45,18 +47,18 @@ class InMemorySessions implements Pick<SessionsRepository, keyof SessionsReposit
     return Promise.resolve(token ? { ...token, session: session && { ...session } } : null);
   }
 
-  retireToken(id: string, at: Date): Promise<boolean> {
-    const token = this.tokens.find((row) => row.id === id && row.retiredAt === null);
-    if (token) {
-      token.retiredAt = at;
+  rotateToken(rotation: TokenRotation): Promise<boolean> {
+    this.tokens
+      .filter((row) => row.sessionId === rotation.sessionId && row.id !== rotation.tokenId)
+      .forEach((row) => (row.successorSealed = null));
+    const token = this.tokens.find((row) => row.id === rotation.tokenId && row.retiredAt === null);
+    if (!token) {
+      return Promise.resolve(false);
     }
-    return Promise.resolve(token !== undefined);
-  }
-
-  insertSuccessor(sessionId: string, tokenHash: string, usedAt: Date, idleExpiresAt: Date): Promise<void> {
-    this.addToken(sessionId, tokenHash);
-    Object.assign(this.session(sessionId), { lastUsedAt: usedAt, idleExpiresAt });
-    return Promise.resolve();
+    Object.assign(token, { retiredAt: rotation.at, successorSealed: rotation.successorSealed });
+    this.addToken(rotation.sessionId, rotation.successorHash);
+    Object.assign(this.session(rotation.sessionId), { lastUsedAt: rotation.at, idleExpiresAt: rotation.idleExpiresAt });
+    return Promise.resolve(true);
   }
 
   findLiveOfUser(userId: string, now: Date): Promise<Session[]> {
@@ -101,6 +103,7 @@ class InMemorySessions implements Pick<SessionsRepository, keyof SessionsReposit
       tokenHash,
       createdAt: new Date(),
       retiredAt: null,
+      successorSealed: null,
     });
   }
 }
@@ -116,6 +119,7 @@ describe('SessionsService', () => {
   let revocations: RevocationsService;
   let audit: AuditStub;
   let clock: FakeClock;
+  let config: AppConfig;
 
   /** Whether an access token of this session, issued now, would be refused. */
   const isRevoked = (sessionId: string, userId = USER_ID, iat = clock.nowSeconds()): boolean =>
@@ -140,6 +144,7 @@ describe('SessionsService', () => {
     }).compile();
     service = moduleRef.get(SessionsService);
     revocations = moduleRef.get(RevocationsService);
+    config = moduleRef.get(AppConfig);
   });
 
   describe('start', () => {
@@ -262,6 +267,7 @@ describe('SessionsService', () => {
       const started = await service.start(USER_ID, CLIENT);
       const other = await service.start(USER_ID, CLIENT);
       await service.rotate(started.refreshToken, CLIENT);
+      clock.advanceSeconds(REUSE_INTERVAL_SECONDS);
       const replayer = { userAgent: 'python-requests/2.32', ip: '198.51.100.23' };
 
       await expect(service.rotate(started.refreshToken, replayer)).rejects.toThrow(INVALID_REFRESH_TOKEN);
@@ -285,29 +291,85 @@ describe('SessionsService', () => {
       expect(isRevoked(started.sessionId)).toBe(false);
     });
 
-    it('should end the session and throw when it loses the race to retire the token', async () => {
+    it('should end the session and throw when the token cannot be retired and has no successor', async () => {
       const started = await service.start(USER_ID, CLIENT);
-      jest.spyOn(repository, 'retireToken').mockResolvedValue(false);
-      const insertSuccessor = jest.spyOn(repository, 'insertSuccessor');
+      jest.spyOn(repository, 'rotateToken').mockResolvedValue(false);
 
       await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(
         new UnauthorizedException(INVALID_REFRESH_TOKEN),
       );
       expect(repository.session(started.sessionId)).toMatchObject({ endReason: 'refresh-reuse' });
-      expect(insertSuccessor).not.toHaveBeenCalled();
+      expect(repository.tokens).toHaveLength(1);
       expect(isRevoked(started.sessionId)).toBe(true);
       expect(audit.record).toHaveBeenCalledWith(AuditEventType.RefreshReuseDetected, expect.anything());
     });
 
-    it('should let only one of two racing refreshes win', async () => {
+    it('should give both of two racing refreshes the same successor', async () => {
       const started = await service.start(USER_ID, CLIENT);
 
-      const results = await Promise.allSettled([
+      const [first, second] = await Promise.all([
         service.rotate(started.refreshToken, CLIENT),
         service.rotate(started.refreshToken, CLIENT),
       ]);
 
-      expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(second).toEqual(first);
+      expect(repository.tokens.filter((token) => token.retiredAt === null)).toHaveLength(1);
+      expect(repository.session(started.sessionId).endedAt).toBeNull();
+    });
+
+    describe('REFRESH_TOKEN_REUSE_INTERVAL', () => {
+      it('should give a retry within the interval the same successor and the session', async () => {
+        const started = await service.start(USER_ID, CLIENT);
+        const rotated = await service.rotate(started.refreshToken, CLIENT);
+        clock.advanceSeconds(REUSE_INTERVAL_SECONDS - 1);
+
+        await expect(service.rotate(started.refreshToken, CLIENT)).resolves.toEqual({
+          ...rotated,
+          refreshExpiresIn: rotated.refreshExpiresIn - (REUSE_INTERVAL_SECONDS - 1),
+        });
+        expect(repository.tokens).toHaveLength(2);
+        expect(audit.record).not.toHaveBeenCalled();
+        await expect(service.rotate(rotated.refreshToken, CLIENT)).resolves.toMatchObject({
+          sessionId: started.sessionId,
+        });
+      });
+
+      it('should keep the successor only sealed, never in clear', async () => {
+        const started = await service.start(USER_ID, CLIENT);
+        const rotated = await service.rotate(started.refreshToken, CLIENT);
+
+        expect(repository.tokens[0].successorSealed).toEqual(expect.any(String));
+        expect(JSON.stringify(repository.tokens)).not.toContain(rotated.refreshToken);
+      });
+
+      it('should treat the retired token as reuse once the interval has passed', async () => {
+        const started = await service.start(USER_ID, CLIENT);
+        await service.rotate(started.refreshToken, CLIENT);
+        clock.advanceSeconds(REUSE_INTERVAL_SECONDS);
+
+        await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+        expect(repository.session(started.sessionId).endReason).toBe('refresh-reuse');
+      });
+
+      it('should treat the retired token as reuse once its successor has been used', async () => {
+        const started = await service.start(USER_ID, CLIENT);
+        const rotated = await service.rotate(started.refreshToken, CLIENT);
+        await service.rotate(rotated.refreshToken, CLIENT);
+
+        await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+        expect(repository.session(started.sessionId).endReason).toBe('refresh-reuse');
+        expect(repository.tokens.map((token) => token.successorSealed !== null)).toEqual([false, true, false]);
+      });
+
+      it('should be strict with 0: a retired token is reuse at once', async () => {
+        config.refreshToken.reuseIntervalSeconds = 0;
+        const started = await service.start(USER_ID, CLIENT);
+        await service.rotate(started.refreshToken, CLIENT);
+
+        await expect(service.rotate(started.refreshToken, CLIENT)).rejects.toThrow(INVALID_REFRESH_TOKEN);
+        expect(repository.tokens[0].successorSealed).toBeNull();
+        expect(repository.session(started.sessionId).endReason).toBe('refresh-reuse');
+      });
     });
 
     it('should reject a token of an ended session without ending it again', async () => {

@@ -12,6 +12,7 @@ import { RevocationsService } from '../revocations/revocations.service';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token-value';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
+import { openSuccessor, sealSuccessor } from './successor-seal';
 
 export interface IssuedRefreshToken {
   sessionId: string;
@@ -62,8 +63,9 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for its successor. A token that was already exchanged is a replay:
-   * the whole session ends. Every failure is the same 401.
+   * Exchanges a refresh token for its successor. A token that was already exchanged is a replay: the whole session
+   * ends, unless it was retired within REFRESH_TOKEN_REUSE_INTERVAL and its successor is unused, which is then
+   * answered again (a lost response, two tabs). Every failure is the same 401.
    */
   async rotate(presented: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const stored = looksLikeRefreshToken(presented)
@@ -74,26 +76,23 @@ export class SessionsService {
     if (!stored || !session || !this.isLive(session, now)) {
       throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
     }
-    if (stored.retiredAt !== null || !(await this.sessions.retireToken(stored.id, now))) {
-      await this.endSessions([session.id], 'refresh-reuse');
-      await this.audit.record(AuditEventType.RefreshReuseDetected, {
-        userId: session.userId,
-        sessionId: session.id,
-        client,
-      });
-      throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
+    if (stored.retiredAt === null) {
+      const issued = await this.exchange(presented, stored.id, session, now);
+      if (issued) {
+        return issued;
+      }
     }
-    const idleExpiresAt = new Date(
-      Math.min(this.after(now, this.config.refreshToken.idleTtlSeconds).getTime(), session.expiresAt.getTime()),
-    );
-    const refreshToken = newRefreshToken();
-    await this.sessions.insertSuccessor(session.id, hashRefreshToken(refreshToken), now, idleExpiresAt);
-    return {
-      sessionId: session.id,
+    const retry = await this.successorForRetry(presented, now);
+    if (retry) {
+      return retry;
+    }
+    await this.endSessions([session.id], 'refresh-reuse');
+    await this.audit.record(AuditEventType.RefreshReuseDetected, {
       userId: session.userId,
-      refreshToken,
-      refreshExpiresIn: this.secondsLeft(idleExpiresAt, now),
-    };
+      sessionId: session.id,
+      client,
+    });
+    throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
   }
 
   async list(userId: string, currentSessionId: string): Promise<SessionResponseDto[]> {
@@ -141,6 +140,51 @@ export class SessionsService {
   async onDeleted(event: UserChangedEvent): Promise<void> {
     await this.revocations.revokeDeletedUser(event.userId);
     await this.endSessions(await this.sessions.findUnendedIdsOfUser(event.userId), 'user-deleted');
+  }
+
+  /** Retires the token for a new one; null when a racing refresh retired it first. */
+  private async exchange(
+    presented: string,
+    tokenId: string,
+    session: Session,
+    now: Date,
+  ): Promise<IssuedRefreshToken | null> {
+    const idleExpiresAt = new Date(
+      Math.min(this.after(now, this.config.refreshToken.idleTtlSeconds).getTime(), session.expiresAt.getTime()),
+    );
+    const refreshToken = newRefreshToken();
+    const rotated = await this.sessions.rotateToken({
+      tokenId,
+      sessionId: session.id,
+      at: now,
+      successorHash: hashRefreshToken(refreshToken),
+      successorSealed:
+        this.config.refreshToken.reuseIntervalSeconds > 0 ? sealSuccessor(presented, tokenId, refreshToken) : null,
+      idleExpiresAt,
+    });
+    return rotated ? this.issued(session, refreshToken, idleExpiresAt, now) : null;
+  }
+
+  /** The same successor again for a token retired within the reuse interval whose successor is still unused. */
+  private async successorForRetry(presented: string, now: Date): Promise<IssuedRefreshToken | null> {
+    // Read again: a racing refresh may have retired it since the first read.
+    const retired = await this.sessions.findTokenWithSession(hashRefreshToken(presented));
+    const session = retired?.session;
+    const windowEnd = (retired?.retiredAt?.getTime() ?? 0) + this.config.refreshToken.reuseIntervalSeconds * 1000;
+    if (!retired?.successorSealed || !session || !this.isLive(session, now) || now.getTime() >= windowEnd) {
+      return null;
+    }
+    const successor = openSuccessor(presented, retired.id, retired.successorSealed);
+    return successor === null ? null : this.issued(session, successor, session.idleExpiresAt, now);
+  }
+
+  private issued(session: Session, refreshToken: string, idleExpiresAt: Date, now: Date): IssuedRefreshToken {
+    return {
+      sessionId: session.id,
+      userId: session.userId,
+      refreshToken,
+      refreshExpiresIn: this.secondsLeft(idleExpiresAt, now),
+    };
   }
 
   // The revocation is written before the session row changes: a crash in between leaves the tokens revoked.

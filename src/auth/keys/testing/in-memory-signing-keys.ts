@@ -21,12 +21,25 @@ export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof Si
     return Promise.resolve();
   }
 
-  retireAllButNewest(algorithm: JwtAlgorithm, at: Date): Promise<void> {
+  promote(kid: string, algorithm: JwtAlgorithm, at: Date): Promise<boolean> {
+    const next = this.rows.find(
+      (row) => row.kid === kid && row.activatedAt === null && row.retiredAt === null && row.revokedAt === null,
+    );
+    if (!next) {
+      return Promise.resolve(false);
+    }
     this.rows
-      .filter((row) => row.algorithm === algorithm && row.retiredAt === null && row.revokedAt === null)
-      .sort(newestFirst)
-      .slice(1)
+      .filter((row) => row.algorithm === algorithm && row.kid !== kid && row.activatedAt !== null && !row.retiredAt)
       .forEach((row) => (row.retiredAt = at));
+    next.activatedAt = at;
+    return Promise.resolve(true);
+  }
+
+  retireSurplus(algorithm: JwtAlgorithm, at: Date): Promise<void> {
+    const live = this.rows.filter((row) => row.algorithm === algorithm && !row.retiredAt && !row.revokedAt);
+    const active = live.filter((row) => row.activatedAt !== null).sort(lastActivatedFirst);
+    const next = live.filter((row) => row.activatedAt === null).sort(newestFirst);
+    [...active.slice(1), ...next.slice(1)].forEach((row) => (row.retiredAt = at));
     return Promise.resolve();
   }
 
@@ -45,6 +58,10 @@ export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof Si
     this.rows.splice(0, this.rows.length, ...kept);
     return Promise.resolve(deleted);
   }
+}
+
+function lastActivatedFirst(a: SigningKey, b: SigningKey): number {
+  return (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0) || newestFirst(a, b);
 }
 
 /** The repository's order: createdAt, then kid, both descending. */

@@ -1,0 +1,37 @@
+import type { Database } from 'better-sqlite3';
+import type { DataSource, EntityManager, ObjectLiteral, QueryBuilder } from 'typeorm';
+import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
+
+export interface TransactionStep {
+  build: (manager: EntityManager) => QueryBuilder<ObjectLiteral>;
+  /** Unless this step changes exactly one row, the later steps are skipped (the earlier ones stay). */
+  mustChangeOne?: boolean;
+}
+
+/**
+ * Runs the statements in one transaction; false when a `mustChangeOne` step changed no row. SQLite's single
+ * connection is shared by every request, so there the statements run synchronously in one native transaction,
+ * which nothing else can interleave with (TypeORM would nest concurrent transactions into each other's savepoints).
+ */
+export async function runInOneTransaction(dataSource: DataSource, steps: TransactionStep[]): Promise<boolean> {
+  if (dataSource.options.type === 'better-sqlite3') {
+    const db = (dataSource.driver as BetterSqlite3Driver).databaseConnection as Database;
+    const run = db.transaction(() =>
+      steps.every((step) => {
+        const [sql, parameters] = step.build(dataSource.manager).getQueryAndParameters();
+        const { changes } = db.prepare(sql).run(...(parameters as unknown[]));
+        return !step.mustChangeOne || changes === 1;
+      }),
+    );
+    return run();
+  }
+  return dataSource.transaction(async (manager) => {
+    for (const step of steps) {
+      const result = (await step.build(manager).execute()) as { affected?: number | null };
+      if (step.mustChangeOne && result.affected !== 1) {
+        return false;
+      }
+    }
+    return true;
+  });
+}
