@@ -324,6 +324,21 @@ describe('loadConfig', () => {
       expect(configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret }).message).not.toContain(secret);
     });
 
+    it.each([
+      ['a repeated group', 'Ab1!'.repeat(10)],
+      ['digits only', '40271938561029384756102938475610'],
+      ['a run', 'abcdefghijklmnopqrstuvwxyz0123456789'],
+    ])('should refuse a predictable secret (%s) in production, without echoing it', (_label, secret) => {
+      const error = configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_SECRET: too predictable for production/)]);
+      expect(error.message).not.toContain(secret);
+    });
+
+    it('should let a predictable secret of 32 characters or more through outside production', () => {
+      expect(loadConfig({ KEY_ENCRYPTION_SECRET: 'Ab1!'.repeat(10) }).keyEncryptionSecret).toBe('Ab1!'.repeat(10));
+    });
+
     it('should accept a strong secret in production', () => {
       const config = loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET });
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
 import { parseDurationSeconds } from './duration';
+import { estimatedSecretBits, MIN_SECRET_BITS } from './secret-strength';
 import { recordingReads, unknownVariableProblems } from './unknown-variables';
 
 type Env = Record<string, string | undefined>;
@@ -104,6 +105,11 @@ function checkKeyEncryptionSecret(config: AppConfig, problems: string[]): void {
     problems.push('KEY_ENCRYPTION_SECRET: looks like a placeholder; generate one with `openssl rand -base64 48`');
   } else if (secret === null && config.production) {
     problems.push('KEY_ENCRYPTION_SECRET: required when NODE_ENV=production');
+  } else if (secret !== null && config.production && estimatedSecretBits(secret) < MIN_SECRET_BITS) {
+    problems.push(
+      `KEY_ENCRYPTION_SECRET: too predictable for production (repeats, runs or few kinds of characters); ` +
+        'generate one with `openssl rand -base64 48`',
+    );
   }
 }
 
