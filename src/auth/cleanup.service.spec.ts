@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { AuditService } from '../audit/audit.service';
 import { CleanupService } from './cleanup.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
@@ -8,11 +9,13 @@ describe('CleanupService', () => {
   let cleanup: CleanupService;
   let sessions: { purgeFinished: jest.Mock<Promise<number>, []> };
   let revocations: { purgeExpired: jest.Mock<Promise<number>, []> };
+  let audit: { purgeExpired: jest.Mock<Promise<number>, []> };
   let logError: jest.SpyInstance;
 
   beforeEach(async () => {
     sessions = { purgeFinished: jest.fn(() => Promise.resolve(3)) };
     revocations = { purgeExpired: jest.fn(() => Promise.resolve(2)) };
+    audit = { purgeExpired: jest.fn(() => Promise.resolve(5)) };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const moduleRef = await Test.createTestingModule({
@@ -20,6 +23,7 @@ describe('CleanupService', () => {
         CleanupService,
         { provide: SessionsService, useValue: sessions },
         { provide: RevocationsService, useValue: revocations },
+        { provide: AuditService, useValue: audit },
       ],
     }).compile();
     cleanup = moduleRef.get(CleanupService);
@@ -31,11 +35,12 @@ describe('CleanupService', () => {
     jest.restoreAllMocks();
   });
 
-  it('should purge finished sessions and expired revocations', async () => {
+  it('should purge finished sessions, expired revocations and audit events past their retention', async () => {
     await expect(cleanup.run()).resolves.toBeUndefined();
 
     expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
     expect(revocations.purgeExpired).toHaveBeenCalledTimes(1);
+    expect(audit.purgeExpired).toHaveBeenCalledTimes(1);
   });
 
   it('should log a failure and not throw, so the next run still happens', async () => {

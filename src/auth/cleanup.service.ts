@@ -1,10 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Keeps the tables and the in-memory revocation set bounded: what can never be used again is deleted. */
+/**
+ * Keeps the tables and the in-memory revocation set bounded: what can never be used again is deleted, and audit
+ * events once older than AUDIT_RETENTION.
+ */
 @Injectable()
 export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CleanupService.name);
@@ -13,6 +17,7 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly sessions: SessionsService,
     private readonly revocations: RevocationsService,
+    private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -27,8 +32,11 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const sessions = await this.sessions.purgeFinished();
       const revocations = await this.revocations.purgeExpired();
-      if (sessions + revocations > 0) {
-        this.logger.log(`Deleted ${sessions} finished session(s) and ${revocations} expired revocation(s)`);
+      const events = await this.audit.purgeExpired();
+      if (sessions + revocations + events > 0) {
+        this.logger.log(
+          `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s) and ${events} audit event(s)`,
+        );
       }
     } catch (error) {
       this.logger.error('Clean-up failed; it runs again at the next interval', (error as Error).stack);

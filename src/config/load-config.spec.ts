@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         refreshToken: { ttlSeconds: 30 * 86400, idleTtlSeconds: 7 * 86400 },
         keyEncryptionSecret: null,
         keyRotationIntervalSeconds: null,
+        auditRetentionSeconds: 90 * 86400,
         dataDir: 'data',
         admin: null,
         rateLimitEnabled: true,
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
         REFRESH_TOKEN_IDLE_TTL: '2d',
         KEY_ENCRYPTION_SECRET: STRONG_SECRET,
         KEY_ROTATION_INTERVAL: '90d',
+        AUDIT_RETENTION: '365d',
         DATA_DIR: '/var/lib/bastion',
         ADMIN_EMAIL: '  Root@Example.ORG ',
         ADMIN_PASSWORD: 'a long admin passphrase',
@@ -116,6 +118,7 @@ describe('loadConfig', () => {
         refreshToken: { ttlSeconds: 14 * 86400, idleTtlSeconds: 2 * 86400 },
         keyEncryptionSecret: STRONG_SECRET,
         keyRotationIntervalSeconds: 90 * 86400,
+        auditRetentionSeconds: 365 * 86400,
         dataDir: '/var/lib/bastion',
         admin: { email: 'root@example.org', password: 'a long admin passphrase' },
         rateLimitEnabled: false,
@@ -177,6 +180,9 @@ describe('loadConfig', () => {
       ['KEY_ENCRYPTION_SECRET', 'short'],
       ['KEY_ROTATION_INTERVAL', 'weekly'],
       ['KEY_ROTATION_INTERVAL', '59s'],
+      ['AUDIT_RETENTION', 'forever'],
+      ['AUDIT_RETENTION', '23h'],
+      ['AUDIT_RETENTION', '3651d'],
       ['DATA_DIR', ' '],
       ['RATE_LIMIT_ENABLED', 'maybe'],
       ['SWAGGER_ENABLED', 'yep'],
@@ -528,6 +534,17 @@ describe('loadConfig', () => {
       'DATABASE_PORT_5432_TCP',
     ])('should leave %s alone', (name) => {
       expect(() => loadConfig({ [name]: 'x' })).not.toThrow();
+    });
+  });
+
+  describe('AUDIT_RETENTION', () => {
+    it.each([
+      ['90d', 90 * 86400],
+      ['24h', 86400],
+      ['off', null],
+      [' OFF ', null],
+    ])('should read %p', (value, seconds) => {
+      expect(loadConfig({ AUDIT_RETENTION: value }).auditRetentionSeconds).toBe(seconds);
     });
   });
 });

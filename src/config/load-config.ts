@@ -68,6 +68,9 @@ export function loadConfig(givenEnv: Env): AppConfig {
     keyRotationIntervalSeconds: read('KEY_ROTATION_INTERVAL', 'off', (value) =>
       value.trim().toLowerCase() === 'off' ? null : parseDurationWithin(value, 60, 400 * 86400),
     ),
+    auditRetentionSeconds: read('AUDIT_RETENTION', '90d', (value) =>
+      value.trim().toLowerCase() === 'off' ? null : parseDurationWithin(value, 86400, 3650 * 86400),
+    ),
     dataDir: read('DATA_DIR', 'data', nonEmpty),
     admin: null,
     rateLimitEnabled: read('RATE_LIMIT_ENABLED', 'true', parseBoolean),
