@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { StartupError } from '../common/startup-error';
 import type { DatabaseConfig } from '../config/app-config';
 
@@ -18,6 +17,8 @@ export async function assertDatabaseReachable(database: DatabaseConfig): Promise
   if (database.type !== 'postgres') {
     return;
   }
+  // Loaded only here, so a start on SQLite does not pay for the PostgreSQL driver.
+  const { Client } = await import('pg');
   for (let attempt = 1; ; attempt++) {
     const client = new Client({ connectionString: database.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on('error', () => undefined);
