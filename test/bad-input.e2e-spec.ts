@@ -89,7 +89,7 @@ describe('Bad input is always a clean 4xx problem (e2e)', () => {
         'password',
       ],
       ['PATCH /users/me', 'patch', '/api/v1/users/me', '{"displayName":"Ada \\udbff"}', 'displayName'],
-    ] as const)('should answer one in %s with a 400 naming %s', async (_, method, path, raw, field) => {
+    ] as const)('should answer one in %s (%s %s) with a 400 naming the field', async (_, method, path, raw, field) => {
       const response = await sendJson(method, path, raw, caller.tokens.accessToken);
 
       expectFieldErrors(response, [field]);
@@ -135,7 +135,7 @@ describe('Bad input is always a clean 4xx problem (e2e)', () => {
         { currentPassword: 'x\u0000', newPassword: 'a sturdy new passphrase' },
         'currentPassword',
       ],
-    ] as const)('should answer one in %s with a 400 naming %s', async (_, method, path, body, field) => {
+    ] as const)('should answer one in %s (%s %s) with a 400 naming the field', async (_, method, path, body, field) => {
       const response = await sendJson(method, path, JSON.stringify(body), caller.tokens.accessToken);
 
       expectFieldErrors(response, [field]);
@@ -168,6 +168,12 @@ describe('Bad input is always a clean 4xx problem (e2e)', () => {
 
       expect([404, 414]).toContain(response.status);
       expectProblem(response, response.status);
+    });
+
+    it('should answer a malformed percent-encoding in a path parameter with a 400 problem', async () => {
+      const response = await api(app).get('/api/v1/users/%E0%A4%A').set(bearer(admin.tokens.accessToken));
+
+      expectProblem(response, 400);
     });
 
     it('should answer a 20 000-character URL with a 414 problem', async () => {
