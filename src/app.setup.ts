@@ -2,18 +2,26 @@ import { NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from './config/app-config';
+import { onClientError, onFrameworkError } from './common/http/framework-errors';
+import { registerJsonBodyParser } from './common/http/json-body';
 import { registerSecurityHeaders } from './common/http/security-headers';
+import { registerUnreadBodyDiscard } from './common/http/unread-body';
 import { setUpOpenApi } from './openapi';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-/** The HTTP adapter, with the body limit of the contract, a fresh id for every request and the proxies to believe. */
+/**
+ * The HTTP adapter, with the body limit of the contract, a fresh id for every request, the proxies to believe, and
+ * problem+json for what Fastify's router and Node's parser reject before any hook runs.
+ */
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   });
 }
 
@@ -45,6 +53,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify);
+  registerUnreadBodyDiscard(fastify);
   registerSecurityHeaders(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);

@@ -3,15 +3,20 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
+import { assertCanListen } from './common/http/port-available';
+import { StartupError } from './common/startup-error';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
+import { assertDatabaseReachable } from './database/database-reachable';
 
 /** In-flight requests get this long to finish after SIGTERM; then the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
-  // Validate before Nest starts, so a bad variable is reported by name and nothing else.
+  // Validate and check before Nest starts, so a bad variable is reported by name and nothing else.
   const validated = loadConfig(process.env);
+  await assertCanListen(validated.host, validated.port);
+  await assertDatabaseReachable(validated.database);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(validated), APP_OPTIONS);
   await configureApp(app);
   const config = app.get(AppConfig);
@@ -35,7 +40,7 @@ async function shutDown(app: NestFastifyApplication, signal: string): Promise<vo
 
 bootstrap().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof StartupError
       ? error.message
       : error instanceof Error
         ? (error.stack ?? error.message)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, Repository } from 'typeorm';
+import { FindOptionsWhere, LessThan, Repository } from 'typeorm';
 import { insertOnly } from '../database/insert-only';
 import { AuditEventType } from './audit-event-type';
 import { AuditEvent } from './audit-event.entity';
@@ -16,6 +16,11 @@ export class AuditRepository {
 
   async insert(event: Omit<AuditEvent, 'id' | 'createdAt'> & { createdAt: Date }): Promise<void> {
     await insertOnly(this.events, event);
+  }
+
+  /** How many were deleted. */
+  async deleteCreatedBefore(cutoff: Date): Promise<number> {
+    return (await this.events.delete({ createdAt: LessThan(cutoff) })).affected ?? 0;
   }
 
   /** Newest first. */

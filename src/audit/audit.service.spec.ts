@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { Clock } from '../common/clock';
 import { FakeClock } from '../common/testing/fake-clock';
+import { AppConfig } from '../config/app-config';
 import { AuditEventType } from './audit-event-type';
 import { AuditEvent } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';
@@ -29,7 +30,8 @@ function buildEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
 
 describe('AuditService', () => {
   let service: AuditService;
-  let events: jest.Mocked<Pick<AuditRepository, 'insert' | 'findPage'>>;
+  let events: jest.Mocked<Pick<AuditRepository, 'insert' | 'findPage' | 'deleteCreatedBefore'>>;
+  let config: Pick<AppConfig, 'auditRetentionSeconds'>;
 
   beforeEach(async () => {
     events = {
@@ -37,12 +39,15 @@ describe('AuditService', () => {
       findPage: jest.fn<ReturnType<AuditRepository['findPage']>, Parameters<AuditRepository['findPage']>>(() =>
         Promise.resolve({ items: [], total: 0 }),
       ),
+      deleteCreatedBefore: jest.fn<Promise<number>, [Date]>(() => Promise.resolve(4)),
     };
+    config = { auditRetentionSeconds: 90 * 86400 };
     const moduleRef = await Test.createTestingModule({
       providers: [
         AuditService,
         { provide: AuditRepository, useValue: events },
         { provide: Clock, useValue: new FakeClock(NOW) },
+        { provide: AppConfig, useValue: config },
       ],
     }).compile();
     service = moduleRef.get(AuditService);
@@ -116,6 +121,21 @@ describe('AuditService', () => {
       expect(serialized).not.toContain('Bearer');
     });
 
+    it('should strip control and format characters from details and cap each at 254 characters', async () => {
+      const typed = `\u001b[31m${'a'.repeat(300)}\u202e\u0000`;
+
+      await service.record(AuditEventType.LoginFailed, { details: { email: `x\r\n${typed}`, roles: ['\u0007user'] } });
+
+      const [stored] = events.insert.mock.calls[0];
+      expect(stored.details).toEqual({ email: `x[31m${'a'.repeat(254 - 5)}`, roles: ['user'] });
+    });
+
+    it('should not split a character made of two UTF-16 units when it caps', async () => {
+      await service.record(AuditEventType.LoginFailed, { details: { email: `${'a'.repeat(253)}😀😀` } });
+
+      expect(events.insert.mock.calls[0][0].details).toEqual({ email: `${'a'.repeat(253)}😀` });
+    });
+
     it('should pass a repository failure on to the caller', async () => {
       events.insert.mockRejectedValue(new Error('database is locked'));
 
@@ -166,6 +186,22 @@ describe('AuditService', () => {
         page: 3,
         limit: 20,
       });
+    });
+  });
+
+  describe('purgeExpired', () => {
+    it('should delete the events created before now minus AUDIT_RETENTION', async () => {
+      await expect(service.purgeExpired()).resolves.toBe(4);
+
+      expect(events.deleteCreatedBefore).toHaveBeenCalledWith(new Date(NOW.getTime() - 90 * 86400 * 1000));
+    });
+
+    it('should delete nothing when AUDIT_RETENTION is off', async () => {
+      config.auditRetentionSeconds = null;
+
+      await expect(service.purgeExpired()).resolves.toBe(0);
+
+      expect(events.deleteCreatedBefore).not.toHaveBeenCalled();
     });
   });
 });

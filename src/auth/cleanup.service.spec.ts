@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { AuditService } from '../audit/audit.service';
 import { CleanupService } from './cleanup.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { RevocationsService } from './revocations/revocations.service';
@@ -10,12 +11,14 @@ describe('CleanupService', () => {
   let sessions: { purgeFinished: jest.Mock<Promise<number>, []> };
   let revocations: { purgeExpired: jest.Mock<Promise<number>, []> };
   let deviceTokens: { purgeExpired: jest.Mock<Promise<number>, []> };
+  let audit: { purgeExpired: jest.Mock<Promise<number>, []> };
   let logError: jest.SpyInstance;
 
   beforeEach(async () => {
     sessions = { purgeFinished: jest.fn(() => Promise.resolve(3)) };
     revocations = { purgeExpired: jest.fn(() => Promise.resolve(2)) };
     deviceTokens = { purgeExpired: jest.fn(() => Promise.resolve(1)) };
+    audit = { purgeExpired: jest.fn(() => Promise.resolve(5)) };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const moduleRef = await Test.createTestingModule({
@@ -24,6 +27,7 @@ describe('CleanupService', () => {
         { provide: SessionsService, useValue: sessions },
         { provide: RevocationsService, useValue: revocations },
         { provide: DeviceTokensService, useValue: deviceTokens },
+        { provide: AuditService, useValue: audit },
       ],
     }).compile();
     cleanup = moduleRef.get(CleanupService);
@@ -35,12 +39,13 @@ describe('CleanupService', () => {
     jest.restoreAllMocks();
   });
 
-  it('should purge finished sessions, expired revocations and expired device tokens', async () => {
+  it('should purge finished sessions, expired revocations and device tokens, and old audit events', async () => {
     await expect(cleanup.run()).resolves.toBeUndefined();
 
     expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
     expect(revocations.purgeExpired).toHaveBeenCalledTimes(1);
     expect(deviceTokens.purgeExpired).toHaveBeenCalledTimes(1);
+    expect(audit.purgeExpired).toHaveBeenCalledTimes(1);
   });
 
   it('should log a failure and not throw, so the next run still happens', async () => {

@@ -1,11 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Keeps the tables and the in-memory revocation set bounded: what can never be used again is deleted. */
+/**
+ * Keeps the tables and the in-memory revocation set bounded: what can never be used again is deleted, and audit
+ * events once older than AUDIT_RETENTION.
+ */
 @Injectable()
 export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CleanupService.name);
@@ -15,6 +19,7 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly sessions: SessionsService,
     private readonly revocations: RevocationsService,
     private readonly deviceTokens: DeviceTokensService,
+    private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,10 +35,11 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
       const sessions = await this.sessions.purgeFinished();
       const revocations = await this.revocations.purgeExpired();
       const deviceTokens = await this.deviceTokens.purgeExpired();
-      if (sessions + revocations + deviceTokens > 0) {
+      const events = await this.audit.purgeExpired();
+      if (sessions + revocations + deviceTokens + events > 0) {
         this.logger.log(
-          `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s) ` +
-            `and ${deviceTokens} expired device token(s)`,
+          `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s), ` +
+            `${deviceTokens} expired device token(s) and ${events} audit event(s)`,
         );
       }
     } catch (error) {

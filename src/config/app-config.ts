@@ -36,6 +36,8 @@ export class AppConfig {
   keyEncryptionSecret: string | null;
   /** Rotate the signing key automatically when the active one is this old; null: only on demand. */
   keyRotationIntervalSeconds: number | null;
+  /** The clean-up job deletes audit events older than this; null: kept for ever. */
+  auditRetentionSeconds: number | null;
   /** Where development keeps a generated key-encryption secret when none is configured. */
   dataDir: string;
   admin: { email: string; password: string } | null;

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
         refreshToken: { ttlSeconds: 30 * 86400, idleTtlSeconds: 7 * 86400, reuseIntervalSeconds: 10 },
         keyEncryptionSecret: null,
         keyRotationIntervalSeconds: null,
+        auditRetentionSeconds: 90 * 86400,
         dataDir: 'data',
         admin: null,
         rateLimitEnabled: true,
@@ -91,6 +92,7 @@ describe('loadConfig', () => {
         REFRESH_TOKEN_IDLE_TTL: '2d',
         KEY_ENCRYPTION_SECRET: STRONG_SECRET,
         KEY_ROTATION_INTERVAL: '90d',
+        AUDIT_RETENTION: '365d',
         DATA_DIR: '/var/lib/bastion',
         ADMIN_EMAIL: '  Root@Example.ORG ',
         ADMIN_PASSWORD: 'a long admin passphrase',
@@ -124,6 +126,7 @@ describe('loadConfig', () => {
         refreshToken: { ttlSeconds: 14 * 86400, idleTtlSeconds: 2 * 86400, reuseIntervalSeconds: 10 },
         keyEncryptionSecret: STRONG_SECRET,
         keyRotationIntervalSeconds: 90 * 86400,
+        auditRetentionSeconds: 365 * 86400,
         dataDir: '/var/lib/bastion',
         admin: { email: 'root@example.org', password: 'a long admin passphrase' },
         rateLimitEnabled: false,
@@ -187,6 +190,9 @@ describe('loadConfig', () => {
       ['KEY_ENCRYPTION_SECRET', 'short'],
       ['KEY_ROTATION_INTERVAL', 'weekly'],
       ['KEY_ROTATION_INTERVAL', '59s'],
+      ['AUDIT_RETENTION', 'forever'],
+      ['AUDIT_RETENTION', '23h'],
+      ['AUDIT_RETENTION', '3651d'],
       ['DATA_DIR', ' '],
       ['RATE_LIMIT_ENABLED', 'maybe'],
       ['SWAGGER_ENABLED', 'yep'],
@@ -195,15 +201,14 @@ describe('loadConfig', () => {
 
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
-      expect(error.message).toContain(`  - ${name}: `);
+      expect(error.message).toBe(`Invalid configuration: ${error.problems[0]}`);
     });
 
-    it('should report every bad variable at once', () => {
-      expect(namedVariables({ PORT: 'x', JWT_ALGORITHM: 'none', SWAGGER_ENABLED: 'perhaps' })).toEqual([
-        'PORT',
-        'JWT_ALGORITHM',
-        'SWAGGER_ENABLED',
-      ]);
+    it('should report every bad variable at once, one line each', () => {
+      const env = { PORT: 'x', JWT_ALGORITHM: 'none', SWAGGER_ENABLED: 'perhaps' };
+
+      expect(namedVariables(env)).toEqual(['PORT', 'JWT_ALGORITHM', 'SWAGGER_ENABLED']);
+      expect(configError(env).message.split('\n')).toHaveLength(4);
     });
   });
 
@@ -382,6 +387,21 @@ describe('loadConfig', () => {
       expect(configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret }).message).not.toContain(secret);
     });
 
+    it.each([
+      ['a repeated group', 'Ab1!'.repeat(10)],
+      ['digits only', '40271938561029384756102938475610'],
+      ['a run', 'abcdefghijklmnopqrstuvwxyz0123456789'],
+    ])('should refuse a predictable secret (%s) in production, without echoing it', (_label, secret) => {
+      const error = configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_SECRET: too predictable for production/)]);
+      expect(error.message).not.toContain(secret);
+    });
+
+    it('should let a predictable secret of 32 characters or more through outside production', () => {
+      expect(loadConfig({ KEY_ENCRYPTION_SECRET: 'Ab1!'.repeat(10) }).keyEncryptionSecret).toBe('Ab1!'.repeat(10));
+    });
+
     it('should accept a strong secret in production', () => {
       const config = loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET });
 
@@ -460,6 +480,28 @@ describe('loadConfig', () => {
     it('should fail against the default REFRESH_TOKEN_TTL', () => {
       expect(namedVariables({ REFRESH_TOKEN_IDLE_TTL: '31d' })).toEqual(['REFRESH_TOKEN_IDLE_TTL']);
     });
+
+    it.each([
+      ['1d', 86400],
+      ['3600s', 3600],
+      ['7d', 7 * 86400],
+    ])('should default to REFRESH_TOKEN_TTL=%s when that is shorter than 7 days', (ttl, idleTtlSeconds) => {
+      expect(loadConfig({ REFRESH_TOKEN_TTL: ttl }).refreshToken.idleTtlSeconds).toBe(idleTtlSeconds);
+    });
+
+    it('should default to 7 days under a longer REFRESH_TOKEN_TTL', () => {
+      expect(loadConfig({ REFRESH_TOKEN_TTL: '90d' }).refreshToken).toEqual({
+        ttlSeconds: 90 * 86400,
+        idleTtlSeconds: 7 * 86400,
+        reuseIntervalSeconds: 10,
+      });
+    });
+
+    it('should name both variables when an explicit pair conflicts', () => {
+      const [problem] = configError({ REFRESH_TOKEN_TTL: '1d', REFRESH_TOKEN_IDLE_TTL: '7d' }).problems;
+
+      expect(problem).toMatch(/^REFRESH_TOKEN_IDLE_TTL: .*REFRESH_TOKEN_TTL/);
+    });
   });
 
   describe('REFRESH_TOKEN_REUSE_INTERVAL', () => {
@@ -495,7 +537,83 @@ describe('loadConfig', () => {
       const error = configError({ KEY_ROTATION_INTERVAL: value });
 
       expect(error.problems).toEqual([expect.stringMatching(/^KEY_ROTATION_INTERVAL: /)]);
-      expect(error.message).toContain('  - KEY_ROTATION_INTERVAL: ');
+      expect(error.message).toMatch(/^Invalid configuration: KEY_ROTATION_INTERVAL: [^\n]+$/);
+    });
+  });
+
+  describe('NODE_ENV', () => {
+    it.each(['production', 'development', 'test', undefined, ''])('should accept %p', (value) => {
+      expect(loadConfig({ NODE_ENV: value, KEY_ENCRYPTION_SECRET: STRONG_SECRET }).production).toBe(
+        value === 'production',
+      );
+    });
+
+    it.each(['prod', 'Production', 'staging', 'dev'])(
+      'should refuse %p, naming NODE_ENV and the allowed values',
+      (value) => {
+        expect(configError({ NODE_ENV: value }).problems).toEqual([
+          `NODE_ENV: "${value}" is not one of production, development, test (or unset)`,
+        ]);
+      },
+    );
+  });
+
+  describe('unknown variables', () => {
+    it.each([
+      ['JWT_ALGORTHM', 'JWT_ALGORITHM'],
+      ['jwt_algorithm', 'JWT_ALGORITHM'],
+      ['REFRESH_TOKEN_IDEL_TTL', 'REFRESH_TOKEN_IDLE_TTL'],
+      ['ACCESS_TOKEN_TTLS', 'ACCESS_TOKEN_TTL'],
+      ['KEY_ENCRYPTON_SECRET', 'KEY_ENCRYPTION_SECRET'],
+      ['SWAGGER_ENABLE', 'SWAGGER_ENABLED'],
+      ['DATABSE_URL', 'DATABASE_URL'],
+    ])('should stop the start for %s, suggesting %s', (typo, known) => {
+      expect(configError({ [typo]: 'x' }).problems).toEqual([
+        `${typo}: not a variable of this service; did you mean ${known}? Rename or unset it`,
+      ]);
+    });
+
+    it.each(['JWT_SECRET', 'REDIS_PASSWORD', 'DATABASE_HOST', 'RATE_LIMIT_LOGIN', 'SMTP_HOST', 'MFA_ISSUER'])(
+      'should stop the start for %s, unknown under one of our prefixes',
+      (name) => {
+        expect(namedVariables({ [name]: 'x' })).toEqual([name]);
+      },
+    );
+
+    it('should know every variable loadConfig reads, including one that matters only sometimes', () => {
+      expect(() =>
+        loadConfig({ DATABASE_URL: 'sqlite::memory:', DATABASE_POOL_SIZE: '5', DATABASE_STATEMENT_TIMEOUT: '5s' }),
+      ).not.toThrow();
+    });
+
+    it.each([
+      'HOME',
+      'HOSTNAME',
+      'PATH',
+      'LANG',
+      'NODE_OPTIONS',
+      'UV_THREADPOOL_SIZE',
+      'TEST_DATABASE_URL',
+      'npm_config_cache',
+      // Kubernetes' variables for services named redis and database
+      'REDIS_PORT',
+      'REDIS_SERVICE_HOST',
+      'REDIS_SERVICE_PORT',
+      'REDIS_PORT_6379_TCP_ADDR',
+      'DATABASE_PORT_5432_TCP',
+    ])('should leave %s alone', (name) => {
+      expect(() => loadConfig({ [name]: 'x' })).not.toThrow();
+    });
+  });
+
+  describe('AUDIT_RETENTION', () => {
+    it.each([
+      ['90d', 90 * 86400],
+      ['24h', 86400],
+      ['off', null],
+      [' OFF ', null],
+    ])('should read %p', (value, seconds) => {
+      expect(loadConfig({ AUDIT_RETENTION: value }).auditRetentionSeconds).toBe(seconds);
     });
   });
 });

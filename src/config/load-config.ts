@@ -2,19 +2,33 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
 import { parseDurationSeconds } from './duration';
+import { estimatedSecretBits, MIN_SECRET_BITS } from './secret-strength';
+import { recordingReads, unknownVariableProblems } from './unknown-variables';
 
 type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   }
 }
 
+const NODE_ENVS = ['production', 'development', 'test'];
+/** The idle lifetime when REFRESH_TOKEN_IDLE_TTL is unset, unless REFRESH_TOKEN_TTL is shorter. */
+const DEFAULT_IDLE_TTL_SECONDS = 7 * 86400;
+
 const PLACEHOLDER_SECRETS = [/change[-_ ]?me/i, /secret/i, /password/i, /example/i, /^(.)\1+$/, /^(0123456789)+/];
 
-/** Reads the environment once, validates every variable of the contract and returns typed configuration. */
-export function loadConfig(env: Env): AppConfig {
+/**
+ * Reads the environment once, validates every variable of the contract and returns typed configuration. Read every
+ * variable unconditionally: the names read are the known ones, and any other that looks like ours stops the start.
+ */
+export function loadConfig(givenEnv: Env): AppConfig {
+  const { env, names: knownNames } = recordingReads(givenEnv);
   const problems: string[] = [];
   const read = <T>(name: string, fallback: string, parse: (value: string) => T): T => {
     const raw = env[name] === undefined || env[name] === '' ? fallback : env[name];
@@ -26,8 +40,9 @@ export function loadConfig(env: Env): AppConfig {
     }
   };
 
-  const production = env.NODE_ENV === 'production';
+  const production = read('NODE_ENV', '', parseNodeEnv) === 'production';
   const port = read('PORT', '3000', parsePort);
+  const refreshTtlSeconds = read('REFRESH_TOKEN_TTL', '30d', (value) => parseDurationWithin(value, 60, 400 * 86400));
   const config: AppConfig = {
     production,
     port,
@@ -45,13 +60,20 @@ export function loadConfig(env: Env): AppConfig {
       accessTokenTtlSeconds: read('ACCESS_TOKEN_TTL', '15m', (value) => parseDurationWithin(value, 10, 86400)),
     },
     refreshToken: {
-      ttlSeconds: read('REFRESH_TOKEN_TTL', '30d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
-      idleTtlSeconds: read('REFRESH_TOKEN_IDLE_TTL', '7d', (value) => parseDurationWithin(value, 60, 400 * 86400)),
+      ttlSeconds: refreshTtlSeconds,
+      idleTtlSeconds: read(
+        'REFRESH_TOKEN_IDLE_TTL',
+        `${Math.min(DEFAULT_IDLE_TTL_SECONDS, refreshTtlSeconds ?? Infinity)}s`,
+        (value) => parseDurationWithin(value, 60, 400 * 86400),
+      ),
       reuseIntervalSeconds: read('REFRESH_TOKEN_REUSE_INTERVAL', '10s', (value) => parseDurationWithin(value, 0, 60)),
     },
     keyEncryptionSecret: read('KEY_ENCRYPTION_SECRET', '', (value) => value || null),
     keyRotationIntervalSeconds: read('KEY_ROTATION_INTERVAL', 'off', (value) =>
       value.trim().toLowerCase() === 'off' ? null : parseDurationWithin(value, 60, 400 * 86400),
+    ),
+    auditRetentionSeconds: read('AUDIT_RETENTION', '90d', (value) =>
+      value.trim().toLowerCase() === 'off' ? null : parseDurationWithin(value, 86400, 3650 * 86400),
     ),
     dataDir: read('DATA_DIR', 'data', nonEmpty),
     admin: null,
@@ -63,16 +85,20 @@ export function loadConfig(env: Env): AppConfig {
     passwordHashQueue: read('PASSWORD_HASH_QUEUE', '64', (value) => parseIntegerWithin(value, 0, 10_000)),
   };
 
+  const poolSize = read('DATABASE_POOL_SIZE', '10', (value) => parseIntegerWithin(value, 1, 200));
+  const statementTimeoutSeconds = read('DATABASE_STATEMENT_TIMEOUT', '10s', (value) =>
+    parseDurationWithin(value, 1, 3600),
+  );
   if (config.database?.type === 'postgres') {
-    config.database.poolSize = read('DATABASE_POOL_SIZE', '10', (value) => parseIntegerWithin(value, 1, 200));
-    config.database.statementTimeoutMs =
-      read('DATABASE_STATEMENT_TIMEOUT', '10s', (value) => parseDurationWithin(value, 1, 3600)) * 1000;
+    config.database.poolSize = poolSize;
+    config.database.statementTimeoutMs = statementTimeoutSeconds * 1000;
   }
   checkKeyEncryptionSecret(config, problems);
   config.admin = readAdmin(env, problems);
   if (config.refreshToken.idleTtlSeconds > config.refreshToken.ttlSeconds) {
     problems.push('REFRESH_TOKEN_IDLE_TTL: must not be longer than REFRESH_TOKEN_TTL');
   }
+  problems.push(...unknownVariableProblems(givenEnv, knownNames));
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -87,6 +113,11 @@ function checkKeyEncryptionSecret(config: AppConfig, problems: string[]): void {
     problems.push('KEY_ENCRYPTION_SECRET: looks like a placeholder; generate one with `openssl rand -base64 48`');
   } else if (secret === null && config.production) {
     problems.push('KEY_ENCRYPTION_SECRET: required when NODE_ENV=production');
+  } else if (secret !== null && config.production && estimatedSecretBits(secret) < MIN_SECRET_BITS) {
+    problems.push(
+      `KEY_ENCRYPTION_SECRET: too predictable for production (repeats, runs or few kinds of characters); ` +
+        'generate one with `openssl rand -base64 48`',
+    );
   }
 }
 
@@ -107,6 +138,13 @@ function readAdmin(env: Env, problems: string[]): AppConfig['admin'] {
     problems.push('ADMIN_PASSWORD: must be 8 to 128 characters');
   }
   return { email, password };
+}
+
+function parseNodeEnv(value: string): string {
+  if (value !== '' && !NODE_ENVS.includes(value)) {
+    throw new Error(`"${value}" is not one of ${NODE_ENVS.join(', ')} (or unset)`);
+  }
+  return value;
 }
 
 function nonEmpty(value: string): string {

@@ -11,7 +11,8 @@ import { withPostgresTimestamps } from './postgres-timestamps';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.database),
+      // main.ts has reached the database already, retrying quietly; TypeORM's own retries log a stack trace each.
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), toRetry: () => false }),
       // Instances starting together take turns: the first applies pending migrations, the others find none.
       dataSourceFactory: async (options) => {
         const dataSource = await withPostgresTimestamps(new DataSource(options!)).initialize();

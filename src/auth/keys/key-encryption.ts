@@ -17,6 +17,9 @@ export class KeyEncryption {
   private readonly key: Buffer;
 
   constructor(secret: string, purpose: EncryptionPurpose = SIGNING_KEYS) {
+    // HKDF is fast on purpose: it expands a secret that is already random, and a slow KDF would only help a
+    // guessable one. Production refuses a secret estimated under ~128 bits (config/secret-strength.ts), and the
+    // development secret is 48 random bytes; at that strength no guessing succeeds however fast each guess is.
     this.key = Buffer.from(hkdfSync('sha256', secret, purpose.salt, purpose.info, 32));
   }
 

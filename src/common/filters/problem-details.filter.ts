@@ -12,7 +12,7 @@ import { Problem, PROBLEM_CONTENT_TYPE, problem } from '../problem';
 import { RetryLaterException } from '../http/retry-later.exception';
 import { ValidationProblemException } from '../http/validation-problem.exception';
 
-/** Errors that Fastify raises itself before a handler runs (malformed JSON, oversized or unsupported bodies). */
+/** Errors that Fastify raises itself before a handler runs (malformed JSON or URLs, oversized or unsupported bodies). */
 interface FastifyClientError {
   code: string;
   statusCode: number;
@@ -25,6 +25,8 @@ const CLIENT_ERROR_DETAILS: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than 100 KiB.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request body must be application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+  FST_ERR_BAD_URL: 'The URL is malformed.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long.',
 };
 
 /** Turns every error into application/problem+json; unknown errors are logged and answered with a bare 500. */
@@ -46,12 +48,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(error: unknown, request: FastifyRequest): Problem {
     // Nest wraps Fastify's own client errors in an HttpException carrying Fastify's wording; we use ours.
-    const fastifyError = error instanceof HttpException ? error.cause : error;
-    if (isFastifyClientError(fastifyError)) {
-      return problem(
-        fastifyError.statusCode,
-        CLIENT_ERROR_DETAILS[fastifyError.code] ?? 'The request could not be read.',
-      );
+    const fastifyProblem = fastifyClientProblem(error instanceof HttpException ? error.cause : error);
+    if (fastifyProblem) {
+      return fastifyProblem;
     }
     if (error instanceof ValidationProblemException) {
       return problem(HttpStatus.BAD_REQUEST, error.message, error.errors);
@@ -82,6 +81,13 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, body: 
     .header('Content-Type', PROBLEM_CONTENT_TYPE)
     .header('Cache-Control', 'no-store')
     .send(JSON.stringify(body));
+}
+
+/** The problem for an error Fastify raised about the request, in our words; null for any other error. */
+export function fastifyClientProblem(error: unknown): Problem | null {
+  return isFastifyClientError(error)
+    ? problem(error.statusCode, CLIENT_ERROR_DETAILS[error.code] ?? 'The request could not be read.')
+    : null;
 }
 
 function detailOf(error: HttpException): string | undefined {

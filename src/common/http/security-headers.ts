@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
-const API_HEADERS: Record<string, string> = {
+export const API_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',

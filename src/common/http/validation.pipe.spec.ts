@@ -43,12 +43,7 @@ describe('createValidationPipe with our DTOs', () => {
         { field: 'password', message: 'password must be a string' },
       ],
     ],
-    [
-      'RefreshDto',
-      RefreshDto,
-      { refreshToken: 7 },
-      [{ field: 'refreshToken', message: 'refreshToken must be a string' }],
-    ],
+    ['RefreshDto', RefreshDto, {}, [{ field: 'refreshToken', message: 'refreshToken must be a string' }]],
     ['DeleteMeDto', DeleteMeDto, { password: null }, [{ field: 'password', message: 'password must be a string' }]],
     [
       'UpdateMeDto',
@@ -113,5 +108,41 @@ describe('createValidationPipe with our DTOs', () => {
     await expect(problemsOf({ roles: ['user', 'user'] }, AdminUpdateUserDto)).resolves.toEqual([
       { field: 'roles', message: expect.stringContaining('unique') as string },
     ]);
+  });
+
+  it.each([
+    ['a NUL', 'Ada\u0000Lovelace'],
+    ['a lone high surrogate', 'Ada \ud800'],
+    ['a lone low surrogate', '\udfff Ada'],
+  ])('should refuse a string field with %s, naming it', async (_label, displayName) => {
+    await expect(problemsOf({ displayName }, UpdateMeDto)).resolves.toEqual([
+      { field: 'displayName', message: 'displayName must not contain NUL characters or lone UTF-16 surrogates' },
+    ]);
+  });
+
+  it('should refuse an unsafe string in a query, and in an email before IsEmail could throw on it', async () => {
+    await expect(problemsOf({ search: 'a\u0000' }, ListUsersQuery, 'query')).resolves.toEqual([
+      { field: 'search', message: expect.stringContaining('NUL') as string },
+    ]);
+    await expect(problemsOf({ email: 'a\ud800@example.org', password: 'p'.repeat(12) }, RegisterDto)).resolves.toEqual([
+      { field: 'email', message: expect.stringContaining('surrogate') as string },
+    ]);
+  });
+
+  it('should keep a string with a surrogate pair (an emoji)', async () => {
+    await expect(
+      createValidationPipe().transform({ displayName: 'Ada 😀' }, { type: 'body', metatype: UpdateMeDto }),
+    ).resolves.toEqual({ displayName: 'Ada 😀' });
+  });
+
+  it.each([
+    ['an access token', 'eyJhbGciOiJSUzI1NiJ9.'.repeat(20)],
+    ['a number', 42],
+    ['null', null],
+    ['a string with a NUL', `${'a'.repeat(42)}\u0000`],
+  ])('should turn %s sent as refreshToken into a token that matches none', async (_label, refreshToken) => {
+    await expect(
+      createValidationPipe().transform({ refreshToken }, { type: 'body', metatype: RefreshDto }),
+    ).resolves.toEqual({ refreshToken: '' });
   });
 });
