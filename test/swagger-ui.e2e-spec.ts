@@ -8,17 +8,24 @@ import { createTestApp } from './utils/create-test-app';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // On a developer machine without Chromium the test shows as skipped; CI always has it and always runs it.
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
+// A cold Chromium on a busy two-core CI machine can take many seconds to start; Jest's 5 s default is too short.
+const BROWSER_LAUNCH_MS = 45_000;
+const SETUP_MS = BROWSER_LAUNCH_MS + 15_000;
 
 describeInBrowser('Swagger UI in a real browser', () => {
   let app: NestFastifyApplication;
+  // The launch is kept as a promise so that afterAll closes a browser that finished starting after a timeout;
+  // otherwise a late Chromium keeps Jest from exiting.
+  let browserLaunch: Promise<Browser> | undefined;
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
     app = await createTestApp();
     baseUrl = await app.getUrl();
-    browser = await chromium.launch({
+    browserLaunch = chromium.launch({
       executablePath: CHROMIUM,
+      timeout: BROWSER_LAUNCH_MS,
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -29,12 +36,13 @@ describeInBrowser('Swagger UI in a real browser', () => {
         '--disable-sync',
       ],
     });
-  });
+    browser = await browserLaunch;
+  }, SETUP_MS);
 
   afterAll(async () => {
-    await browser?.close();
-    await app.close();
-  });
+    await browserLaunch?.then((launched) => launched.close()).catch(() => undefined);
+    await app?.close();
+  }, SETUP_MS);
 
   it('should let a developer authorize with a bearer token and call GET /users/me from the page', async () => {
     const email = 'swagger-user@example.com';
