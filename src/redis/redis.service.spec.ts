@@ -268,6 +268,8 @@ describe('RedisService', () => {
       await proxy.resume();
 
       await waitUntilHealthy(redis, 5000);
+      // Listeners are told only once the subscriptions are renewed, which can be a moment after `healthy`.
+      await waitFor(() => reconnected.mock.calls.length > 0, 5000, 'the reconnect listener');
       expect(reconnected).toHaveBeenCalledTimes(1);
       // Healthy means connected; the subscription is renewed just after, so keep sending until it is.
       await waitFor(
