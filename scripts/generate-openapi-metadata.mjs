@@ -3,17 +3,16 @@
 // CI regenerates it and fails when it differs.
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const output = join(src, 'metadata.ts');
 
-// The app imports the file it is about to generate, so the type check needs an empty one the first time.
-if (!existsSync(output)) {
-  writeFileSync(output, "export default async () => ({ '@nestjs/swagger': { models: [], controllers: [] } });\n");
-}
+// The app imports the file it is about to generate, so the type check needs one that compiles: an empty one,
+// since the previous output may name files that have moved or gone since.
+writeFileSync(output, "export default async () => ({ '@nestjs/swagger': { models: [], controllers: [] } });\n");
 
 new PluginMetadataGenerator().generate({
   visitors: [
