@@ -6,7 +6,7 @@ import { CleanupService } from '../src/auth/cleanup.service';
 import { Clock } from '../src/common/clock';
 import { register } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, expectFieldErrors } from './utils/http';
 
 const DAY = 86400;

@@ -5,7 +5,7 @@ import { RevocationsService } from '../src/auth/revocations/revocations.service'
 import { Clock } from '../src/common/clock';
 import { registerAndLogin, TokenBody } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, bearer, expectProblem } from './utils/http';
 import { expectAccessWorks, expectTokenRefused, getMe, refresh, sidOf } from './utils/sessions';
 import { Revocation } from '../src/auth/revocations/revocation.entity';

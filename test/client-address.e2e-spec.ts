@@ -3,7 +3,7 @@ import { Clock } from '../src/common/clock';
 import { ADMIN_ENV, LoggedInUser, loginAsAdmin, newUser, register, TokenBody } from './factories/users';
 import { auditPage } from './utils/audit';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, bearer, fromAddress } from './utils/http';
 import { sidOf } from './utils/sessions';
 

@@ -8,7 +8,7 @@ import { Clock } from '../src/common/clock';
 import { ADMIN_ENV, login, loginAsAdmin, LoggedInUser, registerAndLogin, TokenBody } from './factories/users';
 import { auditPage } from './utils/audit';
 import { createTestApp, TEST_KEY_ENCRYPTION_SECRET } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { createTestDatabase, TestDatabase } from './utils/test-database';
 import { api, bearer, expectProblem } from './utils/http';
 import { expectAccessWorks, expectTokenRefused, getMe, kidOf, refresh } from './utils/sessions';

@@ -4,7 +4,7 @@ import { Clock } from '../src/common/clock';
 import { LOGIN_LIMITS } from '../src/throttle/limits';
 import { register } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, expectProblem, fromAddress } from './utils/http';
 
 const password = 'a sturdy passphrase';

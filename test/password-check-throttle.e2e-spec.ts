@@ -4,7 +4,7 @@ import { Clock } from '../src/common/clock';
 import { PASSWORD_CHECK_LIMITS } from '../src/throttle/limits';
 import { LoggedInUser, login, registerAndLogin } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, bearer, expectProblem } from './utils/http';
 
 type Check = (user: LoggedInUser, password: string) => Test;

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Clock } from '../src/common/clock';
 import { registerAndLogin, TokenBody } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { expectProblem } from './utils/http';
 import { expectAccessWorks, expectSessionEnded, refresh, sidOf } from './utils/sessions';
 

@@ -4,7 +4,7 @@ import { Clock } from '../src/common/clock';
 import { ADMIN_ENV, login, loginAsAdmin, LoggedInUser, register, registerAndLogin, TokenBody } from './factories/users';
 import { auditPage } from './utils/audit';
 import { createTestApp } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, bearer, expectFieldErrors, expectProblem } from './utils/http';
 import { decodeJwt } from './utils/jwt';
 import {

@@ -5,7 +5,7 @@ import { KeyRing } from '../src/auth/keys/key-ring.service';
 import { Clock } from '../src/common/clock';
 import { login, register } from './factories/users';
 import { createTestApp, TEST_ISSUER } from './utils/create-test-app';
-import { FakeClock } from './utils/fake-clock';
+import { FakeClock } from './doubles/fake-clock';
 import { api, bearer, expectProblem } from './utils/http';
 import { decodeJwt, encodePart, JwtClaims, JwtHeader, signJwt, signWithAppKey, unsignedJwt } from './utils/jwt';
 

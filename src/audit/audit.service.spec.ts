@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { Clock } from '../common/clock';
-import { FakeClock } from '../common/testing/fake-clock';
+import { FakeClock } from '../../test/doubles/fake-clock';
 import { AppConfig } from '../config/app-config';
 import { AuditEventType } from './audit-event-type';
 import { AuditEvent } from './audit-event.entity';

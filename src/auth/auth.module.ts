@@ -6,7 +6,6 @@ import { AuditModule } from '../audit/audit.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { UsersModule } from '../users/users.module';
-import { AdminBootstrap } from './admin-bootstrap';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
@@ -15,8 +14,8 @@ import { CleanupService } from './cleanup.service';
 import { DeviceToken } from './device-tokens/device-token.entity';
 import { DeviceTokensRepository } from './device-tokens/device-tokens.repository';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
-import { JwksController } from './jwks.controller';
-import { KeysController } from './keys.controller';
+import { JwksController } from './keys/jwks.controller';
+import { KeysController } from './keys/keys.controller';
 import { KeyRotationService } from './keys/key-rotation.service';
 import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './keys/key-ring.service';
@@ -25,7 +24,7 @@ import { SigningKeysRepository } from './keys/signing-keys.repository';
 import { Revocation } from './revocations/revocation.entity';
 import { RevocationsRepository } from './revocations/revocations.repository';
 import { RevocationsService } from './revocations/revocations.service';
-import { SessionsController } from './sessions.controller';
+import { SessionsController } from './sessions/sessions.controller';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { SessionsRepository } from './sessions/sessions.repository';
@@ -46,7 +45,6 @@ import { AccessTokensService } from './tokens/access-tokens.service';
   controllers: [AuthController, SessionsController, JwksController, KeysController],
   providers: [
     AuthService,
-    AdminBootstrap,
     KeyRing,
     KeyRotationService,
     CleanupService,

@@ -10,7 +10,7 @@ import { UsersService } from '../users/users.service';
 import type { AuthUser } from './decorators/auth-user';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
-import { SessionResponseDto } from './dto/session-response.dto';
+import { SessionResponseDto } from './sessions/session-response.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';

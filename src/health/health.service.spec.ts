@@ -8,7 +8,7 @@ import {
   disabledRedis,
   uniqueRedisPrefix,
   waitUntilHealthy,
-} from '../redis/testing/redis-testing';
+} from '../../test/doubles/redis-testing';
 import { HealthService } from './health.service';
 
 /** The database as HealthService sees it: one `SELECT 1`. */

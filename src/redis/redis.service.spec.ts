@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { RedisService } from './redis.service';
-import { RedisProxy } from './testing/redis-proxy';
+import { RedisProxy } from '../../test/doubles/redis-proxy';
 import {
   closedRedisUrl,
   connectRedis,
@@ -9,7 +9,7 @@ import {
   uniqueRedisPrefix,
   waitFor,
   waitUntilHealthy,
-} from './testing/redis-testing';
+} from '../../test/doubles/redis-testing';
 
 describe('RedisService', () => {
   const opened: RedisService[] = [];

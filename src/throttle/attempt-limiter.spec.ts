@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Clock } from '../common/clock';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
-import { FakeClock } from '../common/testing/fake-clock';
+import { FakeClock } from '../../test/doubles/fake-clock';
 import { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
 import { RedisService } from '../redis/redis.service';
@@ -12,7 +12,7 @@ import {
   TEST_REDIS_URL,
   uniqueRedisPrefix,
   waitUntilHealthy,
-} from '../redis/testing/redis-testing';
+} from '../../test/doubles/redis-testing';
 import { AttemptLimiter } from './attempt-limiter';
 import { AttemptKey } from './attempt-store';
 import { RedisAttemptStore } from './redis-attempt-store';

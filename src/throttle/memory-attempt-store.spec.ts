@@ -1,5 +1,5 @@
 import { MemoryAttemptStore } from './memory-attempt-store';
-import { itBehavesLikeAnAttemptStore, KEY, NOW, OTHER } from './testing/attempt-store-contract';
+import { itBehavesLikeAnAttemptStore, KEY, NOW, OTHER } from '../../test/doubles/attempt-store-contract';
 
 describe('MemoryAttemptStore', () => {
   itBehavesLikeAnAttemptStore(() => new MemoryAttemptStore());

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Clock } from '../common/clock';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
-import { FakeClock } from '../common/testing/fake-clock';
+import { FakeClock } from '../../test/doubles/fake-clock';
 import { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
 import { RedisService } from '../redis/redis.service';

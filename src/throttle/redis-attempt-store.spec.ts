@@ -1,8 +1,8 @@
 import { RedisService } from '../redis/redis.service';
-import { connectRedis, deleteRedisKeys, uniqueRedisPrefix, waitUntilHealthy } from '../redis/testing/redis-testing';
+import { connectRedis, deleteRedisKeys, uniqueRedisPrefix, waitUntilHealthy } from '../../test/doubles/redis-testing';
 import { FORGET_AFTER_MS } from './limits';
 import { RedisAttemptStore } from './redis-attempt-store';
-import { itBehavesLikeAnAttemptStore, KEY, NOW, OTHER } from './testing/attempt-store-contract';
+import { itBehavesLikeAnAttemptStore, KEY, NOW, OTHER } from '../../test/doubles/attempt-store-contract';
 
 function storeOn(redis: RedisService): RedisAttemptStore {
   return new RedisAttemptStore(redis.client, (id) => redis.key(`throttle:${id}`));

@@ -6,7 +6,7 @@ import {
   deleteRedisKeys,
   uniqueRedisPrefix,
   waitUntilHealthy,
-} from '../redis/testing/redis-testing';
+} from '../../test/doubles/redis-testing';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
 
 const WINDOW_MS = 60_000;

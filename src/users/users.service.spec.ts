@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
-import { AuditStub, createAuditStub } from '../audit/testing/audit-stub';
+import { AuditStub, createAuditStub } from '../../test/doubles/audit-stub';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';

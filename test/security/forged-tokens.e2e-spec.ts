@@ -6,7 +6,7 @@ import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { ADMIN_ENV, LoggedInUser, login, loginAsAdmin, registerAndLogin } from '../factories/users';
 import { createTestApp } from '../utils/create-test-app';
-import { FakeClock } from '../utils/fake-clock';
+import { FakeClock } from '../doubles/fake-clock';
 import { api, bearer, expectProblem } from '../utils/http';
 import { decodeJwt, JwtClaims, JwtHeader, signJwt } from '../utils/jwt';
 import { Signer, signerOf } from '../utils/signing-keys';

@@ -1,17 +1,17 @@
 import { Test } from '@nestjs/testing';
 import { sign, verify } from 'jsonwebtoken';
 import { Clock } from '../../common/clock';
-import { FakeClock } from '../../common/testing/fake-clock';
+import { FakeClock } from '../../../test/doubles/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { KeyEncryption } from './key-encryption';
 import { DatabaseLock } from '../../database/database-lock';
-import { passThroughLock } from '../../database/testing/pass-through-lock';
+import { passThroughLock } from '../../../test/doubles/pass-through-lock';
 import { RedisService } from '../../redis/redis.service';
 import { KeyRing } from './key-ring.service';
 import { generateKey } from './key-material';
 import { SigningKeysRepository } from './signing-keys.repository';
-import { InMemorySigningKeys } from './testing/in-memory-signing-keys';
+import { InMemorySigningKeys } from '../../../test/doubles/in-memory-signing-keys';
 
 const SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];

@@ -3,16 +3,16 @@ import { TestingModule } from '@nestjs/testing';
 import { sign, verify } from 'jsonwebtoken';
 import { AuditEventType } from '../../audit/audit-event-type';
 import { AuditService } from '../../audit/audit.service';
-import { AuditStub, createAuditStub } from '../../audit/testing/audit-stub';
-import { FakeClock } from '../../common/testing/fake-clock';
+import { AuditStub, createAuditStub } from '../../../test/doubles/audit-stub';
+import { FakeClock } from '../../../test/doubles/fake-clock';
 import { AppConfig } from '../../config/app-config';
-import { passThroughLock } from '../../database/testing/pass-through-lock';
+import { passThroughLock } from '../../../test/doubles/pass-through-lock';
 import { RedisService } from '../../redis/redis.service';
 import { KeyRing } from './key-ring.service';
 import { KeyRotationService } from './key-rotation.service';
 import { SigningKeysRepository } from './signing-keys.repository';
-import { InMemorySigningKeys } from './testing/in-memory-signing-keys';
-import { createKeyRingTestingModule } from './testing/key-ring-testing-module';
+import { InMemorySigningKeys } from '../../../test/doubles/in-memory-signing-keys';
+import { createKeyRingTestingModule } from '../../../test/doubles/key-ring-testing-module';
 
 const STARTED_AT = new Date('2026-03-01T12:00:00Z');
 /** ACCESS_TOKEN_TTL (15m) plus JWT_CLOCK_TOLERANCE (1s), in seconds. */

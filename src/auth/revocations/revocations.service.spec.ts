@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
-import { FakeClock } from '../../common/testing/fake-clock';
+import { FakeClock } from '../../../test/doubles/fake-clock';
 import { AppConfig } from '../../config/app-config';
 import { loadConfig } from '../../config/load-config';
 import { RedisService } from '../../redis/redis.service';
-import { RedisProxy } from '../../redis/testing/redis-proxy';
+import { RedisProxy } from '../../../test/doubles/redis-proxy';
 import {
   closedRedisUrl,
   connectRedis,
@@ -15,11 +15,11 @@ import {
   uniqueRedisPrefix,
   waitFor,
   waitUntilHealthy,
-} from '../../redis/testing/redis-testing';
+} from '../../../test/doubles/redis-testing';
 import { Revocation, RevocationKind } from './revocation.entity';
 import { RevocationsRepository } from './revocations.repository';
 import { FALLBACK_RELOAD_INTERVAL_MS, RevocationsService, TokenIdentity } from './revocations.service';
-import { InMemoryRevocations } from './testing/in-memory-revocations';
+import { InMemoryRevocations } from '../../../test/doubles/in-memory-revocations';
 
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
 const OTHER_USER_ID = '0d7c9e1f-3a2b-4c5d-8e6f-7a8b9c0d1e2f';

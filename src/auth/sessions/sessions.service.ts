@@ -7,7 +7,7 @@ import { Clock } from '../../common/clock';
 import type { ClientInfo } from '../../common/http/client-info';
 import { AppConfig } from '../../config/app-config';
 import { UserChangedEvent, UserEvent } from '../../users/user.events';
-import { SessionResponseDto, toSessionResponse } from '../dto/session-response.dto';
+import { SessionResponseDto, toSessionResponse } from './session-response.dto';
 import { RevocationsService } from '../revocations/revocations.service';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token-value';
 import { Session } from './session.entity';

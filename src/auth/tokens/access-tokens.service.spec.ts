@@ -1,8 +1,8 @@
 import { decode, verify } from 'jsonwebtoken';
 import { Role } from '../../common/role';
-import { FakeClock } from '../../common/testing/fake-clock';
+import { FakeClock } from '../../../test/doubles/fake-clock';
 import { KeyRing } from '../keys/key-ring.service';
-import { createKeyRingTestingModule } from '../keys/testing/key-ring-testing-module';
+import { createKeyRingTestingModule } from '../../../test/doubles/key-ring-testing-module';
 import { AccessTokensService } from './access-tokens.service';
 
 const NOW_SECONDS = 1_800_000_000;

@@ -1,5 +1,5 @@
-import { Revocation } from '../revocation.entity';
-import { RevocationsRepository } from '../revocations.repository';
+import { Revocation } from '../../src/auth/revocations/revocation.entity';
+import { RevocationsRepository } from '../../src/auth/revocations/revocations.repository';
 
 /** The revocations table as an array, keyed by (kind, targetId) like the repository's upsert. */
 export class InMemoryRevocations implements Pick<RevocationsRepository, keyof RevocationsRepository> {

@@ -1,6 +1,6 @@
-import type { JwtAlgorithm } from '../../../config/app-config';
-import { SigningKey } from '../signing-key.entity';
-import { NewSigningKey, SigningKeysRepository } from '../signing-keys.repository';
+import type { JwtAlgorithm } from '../../src/config/app-config';
+import { SigningKey } from '../../src/auth/keys/signing-key.entity';
+import { NewSigningKey, SigningKeysRepository } from '../../src/auth/keys/signing-keys.repository';
 
 /** The signing_keys table as an array, with the repository's filtering, ordering and conditional updates. */
 export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof SigningKeysRepository> {

@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from './decorators/public.decorator';
-import { JwksDto } from './dto/jwks.dto';
-import { KeyRing } from './keys/key-ring.service';
+import { Public } from '../decorators/public.decorator';
+import { JwksDto } from './jwks.dto';
+import { KeyRing } from './key-ring.service';
 
 @ApiTags('keys')
 @Controller('.well-known')

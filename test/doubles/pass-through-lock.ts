@@ -1,4 +1,4 @@
-import { DatabaseLock, LockName } from '../database-lock';
+import { DatabaseLock, LockName } from '../../src/database/database-lock';
 
 /** A DatabaseLock for unit tests: one process, nothing to wait for. */
 export const passThroughLock = {

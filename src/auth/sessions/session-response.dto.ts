@@ -1,4 +1,4 @@
-import { Session } from '../sessions/session.entity';
+import { Session } from './session.entity';
 
 export class SessionResponseDto {
   /** The `sid` of the session's access tokens. */

@@ -1,5 +1,5 @@
-import { AttemptKey, AttemptStore, COUNT_ONLY } from '../attempt-store';
-import { FORGET_AFTER_MS, MAX_DELAY_SECONDS } from '../limits';
+import { AttemptKey, AttemptStore, COUNT_ONLY } from '../../src/throttle/attempt-store';
+import { FORGET_AFTER_MS, MAX_DELAY_SECONDS } from '../../src/throttle/limits';
 
 export const KEY: AttemptKey = { id: 'login-pair:203.0.113.7|ada@example.org', freeAttempts: 3 };
 export const OTHER: AttemptKey = { id: 'login-client:203.0.113.7', freeAttempts: 5 };

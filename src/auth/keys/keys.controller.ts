@@ -1,11 +1,11 @@
 import { Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Role } from '../common/role';
-import { Auth } from './decorators/auth.decorator';
-import type { AuthUser } from './decorators/auth-user';
-import { CurrentUser } from './decorators/current-user.decorator';
-import { RotatedKeyDto } from './dto/rotated-key.dto';
-import { KeyRotationService } from './keys/key-rotation.service';
+import { Role } from '../../common/role';
+import { Auth } from '../decorators/auth.decorator';
+import type { AuthUser } from '../decorators/auth-user';
+import { CurrentUser } from '../decorators/current-user.decorator';
+import { RotatedKeyDto } from './rotated-key.dto';
+import { KeyRotationService } from './key-rotation.service';
 
 @ApiTags('admin')
 @Controller('admin/keys')

@@ -1,4 +1,4 @@
-import { Clock } from '../clock';
+import { Clock } from '../../src/common/clock';
 
 /** A Clock that stands still until a test moves it. */
 export class FakeClock extends Clock {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../../config/load-config';
-import { RedisService } from '../redis.service';
+import { loadConfig } from '../../src/config/load-config';
+import { RedisService } from '../../src/redis/redis.service';
 
 /** The Redis the unit specs talk to; CI may point elsewhere. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

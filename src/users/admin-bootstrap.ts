@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/load-config';
 import { DatabaseLock, LockName } from '../database/database-lock';
 import { PasswordsService } from '../passwords/passwords.service';
-import { UsersService } from '../users/users.service';
+import { UsersService } from './users.service';
 
 export const ADMIN_PASSWORD_MISMATCH =
   'ADMIN_EMAIL, ADMIN_PASSWORD: an account with this email exists and ADMIN_PASSWORD is not its password ' +

@@ -1,14 +1,14 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/http/api-problems.decorator';
-import { Client } from '../common/http/client-info';
-import type { ClientInfo } from '../common/http/client-info';
-import { UUID_PARAM } from '../common/http/uuid-param';
-import { Auth } from './decorators/auth.decorator';
-import type { AuthUser } from './decorators/auth-user';
-import { CurrentUser } from './decorators/current-user.decorator';
-import { SessionResponseDto } from './dto/session-response.dto';
-import { AuthService } from './auth.service';
+import { ApiProblems } from '../../common/http/api-problems.decorator';
+import { Client } from '../../common/http/client-info';
+import type { ClientInfo } from '../../common/http/client-info';
+import { UUID_PARAM } from '../../common/http/uuid-param';
+import { Auth } from '../decorators/auth.decorator';
+import type { AuthUser } from '../decorators/auth-user';
+import { CurrentUser } from '../decorators/current-user.decorator';
+import { SessionResponseDto } from './session-response.dto';
+import { AuthService } from '../auth.service';
 
 @ApiTags('auth')
 @Controller('auth/sessions')

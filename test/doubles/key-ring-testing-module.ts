@@ -1,13 +1,13 @@
 import { Provider } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { Clock } from '../../../common/clock';
-import { AppConfig } from '../../../config/app-config';
-import { loadConfig } from '../../../config/load-config';
-import { DatabaseLock } from '../../../database/database-lock';
-import { passThroughLock } from '../../../database/testing/pass-through-lock';
-import { RedisService } from '../../../redis/redis.service';
-import { KeyRing } from '../key-ring.service';
-import { SigningKeysRepository } from '../signing-keys.repository';
+import { Clock } from '../../src/common/clock';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { DatabaseLock } from '../../src/database/database-lock';
+import { passThroughLock } from './pass-through-lock';
+import { RedisService } from '../../src/redis/redis.service';
+import { KeyRing } from '../../src/auth/keys/key-ring.service';
+import { SigningKeysRepository } from '../../src/auth/keys/signing-keys.repository';
 import { InMemorySigningKeys } from './in-memory-signing-keys';
 
 export const TEST_KEY_ENCRYPTION_SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';

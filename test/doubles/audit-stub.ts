@@ -1,4 +1,4 @@
-import { AuditService } from '../audit.service';
+import { AuditService } from '../../src/audit/audit.service';
 
 export type AuditStub = { record: jest.Mock<Promise<void>, Parameters<AuditService['record']>> };
 

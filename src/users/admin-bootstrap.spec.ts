@@ -3,8 +3,8 @@ import { AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/load-config';
 import { DatabaseLock } from '../database/database-lock';
 import { PasswordsService } from '../passwords/passwords.service';
-import { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
 import { ADMIN_PASSWORD_MISMATCH, AdminBootstrap } from './admin-bootstrap';
 
 const ADMIN = { email: 'root@example.org', password: 'operator passphrase' };

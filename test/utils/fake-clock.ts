@@ -1,1 +1,0 @@
-export { FakeClock } from '../../src/common/testing/fake-clock';
