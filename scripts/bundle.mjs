@@ -112,6 +112,7 @@ async function recordCodeCache() {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
+      SMTP_URL: 'none',
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_URL: `sqlite:${join(workDir, 'db.sqlite')}`,

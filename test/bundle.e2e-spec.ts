@@ -53,6 +53,7 @@ describeOnSqlite('The built service bundle: node dist/main.fast.js (e2e)', () =>
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
+        SMTP_URL: 'none',
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_URL: `sqlite:${databaseFile}`,

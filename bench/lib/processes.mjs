@@ -119,6 +119,7 @@ export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null, entry =
     join(DIST, entry),
     {
       NODE_ENV: 'production',
+      SMTP_URL: 'none',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,

@@ -47,4 +47,17 @@ export class AppConfig {
   passwordHashConcurrency: number;
   /** Password hashes that may wait for a free worker; beyond them a request gets 503 at once (capacity, always on). */
   passwordHashQueue: number;
+  mail: {
+    /** `smtp`: sent to smtpUrl; `log`: written to the log (development only, SMTP_URL unset); `none`: never sent. */
+    delivery: 'smtp' | 'log' | 'none';
+    /** smtp:// or smtps://, credentials in the URL; null unless delivery is `smtp`. */
+    smtpUrl: string | null;
+    from: string;
+    /** The front end's origin (and path prefix) that mailed links point to; never taken from a request. */
+    appUrl: string;
+  };
+  /** Refuse logins of unverified accounts, and answer registration alike whether or not the email is taken. */
+  requireEmailVerification: boolean;
+  emailVerificationTtlSeconds: number;
+  passwordResetTtlSeconds: number;
 }

@@ -3,6 +3,7 @@ import { AppConfig } from './app-config';
 import { ConfigError, loadConfig } from './load-config';
 
 const STRONG_SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
+const SMTP_URL = 'smtp://mail.example.org:587';
 
 type Env = Record<string, string | undefined>;
 
@@ -58,6 +59,10 @@ describe('loadConfig', () => {
         swaggerEnabled: true,
         passwordHashConcurrency: Math.max(1, availableParallelism() - 1),
         passwordHashQueue: 64,
+        mail: { delivery: 'log', smtpUrl: null, from: 'Bastion <no-reply@localhost>', appUrl: 'http://localhost:3000' },
+        requireEmailVerification: false,
+        emailVerificationTtlSeconds: 24 * 3600,
+        passwordResetTtlSeconds: 30 * 60,
       });
     });
 
@@ -100,6 +105,12 @@ describe('loadConfig', () => {
         SWAGGER_ENABLED: 'no',
         PASSWORD_HASH_CONCURRENCY: '3',
         PASSWORD_HASH_QUEUE: '0',
+        SMTP_URL: 'smtps://bastion:pw@mail.example.org:465',
+        MAIL_FROM: 'Orders <auth@example.org>',
+        APP_URL: 'https://app.example.org/portal/',
+        REQUIRE_EMAIL_VERIFICATION: 'true',
+        EMAIL_VERIFICATION_TTL: '2d',
+        PASSWORD_RESET_TTL: '15m',
       });
 
       expect(config).toEqual({
@@ -133,6 +144,15 @@ describe('loadConfig', () => {
         swaggerEnabled: false,
         passwordHashConcurrency: 3,
         passwordHashQueue: 0,
+        mail: {
+          delivery: 'smtp',
+          smtpUrl: 'smtps://bastion:pw@mail.example.org:465',
+          from: 'Orders <auth@example.org>',
+          appUrl: 'https://app.example.org/portal',
+        },
+        requireEmailVerification: true,
+        emailVerificationTtlSeconds: 2 * 86400,
+        passwordResetTtlSeconds: 15 * 60,
       });
     });
 
@@ -196,6 +216,16 @@ describe('loadConfig', () => {
       ['DATA_DIR', ' '],
       ['RATE_LIMIT_ENABLED', 'maybe'],
       ['SWAGGER_ENABLED', 'yep'],
+      ['SMTP_URL', 'http://mail.example.org'],
+      ['SMTP_URL', 'mail.example.org:587'],
+      ['MAIL_FROM', '  '],
+      ['APP_URL', 'app.example.org'],
+      ['APP_URL', 'https://app.example.org/?next=x'],
+      ['APP_URL', 'https://user:pw@app.example.org'],
+      ['REQUIRE_EMAIL_VERIFICATION', 'sometimes'],
+      ['EMAIL_VERIFICATION_TTL', '59s'],
+      ['EMAIL_VERIFICATION_TTL', '31d'],
+      ['PASSWORD_RESET_TTL', '2d'],
     ])('of %s (%p) should throw a ConfigError naming the variable', (name, value) => {
       const error = configError({ [name]: value });
 
@@ -354,13 +384,17 @@ describe('loadConfig', () => {
     });
 
     it('should be required when NODE_ENV=production', () => {
-      const error = configError({ NODE_ENV: 'production' });
+      const error = configError({ NODE_ENV: 'production', SMTP_URL });
 
       expect(error.problems).toEqual(['KEY_ENCRYPTION_SECRET: required when NODE_ENV=production']);
     });
 
     it('should be refused in production when shorter than 32 characters', () => {
-      const error = configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET.slice(0, 31) });
+      const error = configError({
+        NODE_ENV: 'production',
+        SMTP_URL,
+        KEY_ENCRYPTION_SECRET: STRONG_SECRET.slice(0, 31),
+      });
 
       expect(error.problems).toEqual(['KEY_ENCRYPTION_SECRET: must be at least 32 characters']);
     });
@@ -372,7 +406,7 @@ describe('loadConfig', () => {
       'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       '01234567890123456789012345678901234',
     ])('should refuse the placeholder %p in production', (secret) => {
-      expect(namedVariables({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret })).toEqual([
+      expect(namedVariables({ NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: secret })).toEqual([
         'KEY_ENCRYPTION_SECRET',
       ]);
     });
@@ -384,7 +418,9 @@ describe('loadConfig', () => {
     it('should not echo the secret in the message', () => {
       const secret = 'changeme-but-nobody-ever-does-it-right';
 
-      expect(configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret }).message).not.toContain(secret);
+      expect(configError({ NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: secret }).message).not.toContain(
+        secret,
+      );
     });
 
     it.each([
@@ -392,7 +428,7 @@ describe('loadConfig', () => {
       ['digits only', '40271938561029384756102938475610'],
       ['a run', 'abcdefghijklmnopqrstuvwxyz0123456789'],
     ])('should refuse a predictable secret (%s) in production, without echoing it', (_label, secret) => {
-      const error = configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: secret });
+      const error = configError({ NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: secret });
 
       expect(error.problems).toEqual([expect.stringMatching(/^KEY_ENCRYPTION_SECRET: too predictable for production/)]);
       expect(error.message).not.toContain(secret);
@@ -403,7 +439,7 @@ describe('loadConfig', () => {
     });
 
     it('should accept a strong secret in production', () => {
-      const config = loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET });
+      const config = loadConfig({ NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: STRONG_SECRET });
 
       expect(config.production).toBe(true);
       expect(config.keyEncryptionSecret).toBe(STRONG_SECRET);
@@ -412,7 +448,9 @@ describe('loadConfig', () => {
 
   describe('SWAGGER_ENABLED', () => {
     it('should default to false in production', () => {
-      expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET }).swaggerEnabled).toBe(false);
+      expect(
+        loadConfig({ NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: STRONG_SECRET }).swaggerEnabled,
+      ).toBe(false);
     });
 
     it('should default to true outside production', () => {
@@ -422,6 +460,7 @@ describe('loadConfig', () => {
     it('should be switched on in production when asked', () => {
       const config = loadConfig({
         NODE_ENV: 'production',
+        SMTP_URL,
         KEY_ENCRYPTION_SECRET: STRONG_SECRET,
         SWAGGER_ENABLED: 'true',
       });
@@ -543,7 +582,7 @@ describe('loadConfig', () => {
 
   describe('NODE_ENV', () => {
     it.each(['production', 'development', 'test', undefined, ''])('should accept %p', (value) => {
-      expect(loadConfig({ NODE_ENV: value, KEY_ENCRYPTION_SECRET: STRONG_SECRET }).production).toBe(
+      expect(loadConfig({ NODE_ENV: value, SMTP_URL, KEY_ENCRYPTION_SECRET: STRONG_SECRET }).production).toBe(
         value === 'production',
       );
     });
@@ -614,6 +653,33 @@ describe('loadConfig', () => {
       [' OFF ', null],
     ])('should read %p', (value, seconds) => {
       expect(loadConfig({ AUDIT_RETENTION: value }).auditRetentionSeconds).toBe(seconds);
+    });
+  });
+
+  describe('mail', () => {
+    it('should be required in production, naming SMTP_URL', () => {
+      const error = configError({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^SMTP_URL: required when NODE_ENV=production/)]);
+    });
+
+    it('should run without mail in production only when told SMTP_URL=none', () => {
+      const config = loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: STRONG_SECRET, SMTP_URL: 'None' });
+
+      expect(config.mail).toMatchObject({ delivery: 'none', smtpUrl: null });
+    });
+
+    it('should refuse SMTP_URL=none with REQUIRE_EMAIL_VERIFICATION=true', () => {
+      expect(namedVariables({ SMTP_URL: 'none', REQUIRE_EMAIL_VERIFICATION: 'true' })).toEqual(['SMTP_URL']);
+    });
+
+    it('should not repeat the SMTP password when the URL is bad', () => {
+      expect(configError({ SMTP_URL: 'http://user:s3cr3t-pass@mail' }).message).not.toContain('s3cr3t-pass');
+    });
+
+    it('should point links at the issuer origin unless APP_URL says otherwise', () => {
+      expect(loadConfig({ JWT_ISSUER: 'https://auth.example.org/realm' }).mail.appUrl).toBe('https://auth.example.org');
+      expect(loadConfig({ APP_URL: 'https://app.example.org/' }).mail.appUrl).toBe('https://app.example.org');
     });
   });
 });

@@ -83,7 +83,18 @@ export function loadConfig(givenEnv: Env): AppConfig {
       parseIntegerWithin(value, 1, 64),
     ),
     passwordHashQueue: read('PASSWORD_HASH_QUEUE', '64', (value) => parseIntegerWithin(value, 0, 10_000)),
+    mail: {
+      ...read('SMTP_URL', '', parseSmtpUrl),
+      from: read('MAIL_FROM', 'Bastion <no-reply@localhost>', nonEmpty),
+      appUrl: '',
+    },
+    requireEmailVerification: read('REQUIRE_EMAIL_VERIFICATION', 'false', parseBoolean),
+    emailVerificationTtlSeconds: read('EMAIL_VERIFICATION_TTL', '24h', (value) =>
+      parseDurationWithin(value, 60, 30 * 86400),
+    ),
+    passwordResetTtlSeconds: read('PASSWORD_RESET_TTL', '30m', (value) => parseDurationWithin(value, 60, 86400)),
   };
+  config.mail.appUrl = read('APP_URL', serviceOrigin(config.jwt.issuer), parseAppUrl);
 
   const poolSize = read('DATABASE_POOL_SIZE', '10', (value) => parseIntegerWithin(value, 1, 200));
   const statementTimeoutSeconds = read('DATABASE_STATEMENT_TIMEOUT', '10s', (value) =>
@@ -94,6 +105,7 @@ export function loadConfig(givenEnv: Env): AppConfig {
     config.database.statementTimeoutMs = statementTimeoutSeconds * 1000;
   }
   checkKeyEncryptionSecret(config, problems);
+  checkMail(config, problems);
   config.admin = readAdmin(env, problems);
   if (config.refreshToken.idleTtlSeconds > config.refreshToken.ttlSeconds) {
     problems.push('REFRESH_TOKEN_IDLE_TTL: must not be longer than REFRESH_TOKEN_TTL');
@@ -118,6 +130,18 @@ function checkKeyEncryptionSecret(config: AppConfig, problems: string[]): void {
       `KEY_ENCRYPTION_SECRET: too predictable for production (repeats, runs or few kinds of characters); ` +
         'generate one with `openssl rand -base64 48`',
     );
+  }
+}
+
+function checkMail(config: AppConfig, problems: string[]): void {
+  if (config.mail.delivery === 'log' && config.production) {
+    problems.push(
+      'SMTP_URL: required when NODE_ENV=production, since verification and password-reset links are mailed ' +
+        '(SMTP_URL=none runs without mail: no link is ever sent)',
+    );
+  }
+  if (config.mail.delivery === 'none' && config.requireEmailVerification) {
+    problems.push('SMTP_URL: none cannot go with REQUIRE_EMAIL_VERIFICATION=true: nobody could verify an address');
   }
 }
 
@@ -219,6 +243,34 @@ function isAddressOrCidr(entry: string): boolean {
     return false;
   }
   return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+function parseSmtpUrl(value: string): Pick<AppConfig['mail'], 'delivery' | 'smtpUrl'> {
+  if (value.trim() === '') {
+    return { delivery: 'log', smtpUrl: null };
+  }
+  if (value.trim().toLowerCase() === 'none') {
+    return { delivery: 'none', smtpUrl: null };
+  }
+  return { delivery: 'smtp', smtpUrl: parseUrl(value.trim(), ['smtp:', 'smtps:']) };
+}
+
+/** The issuer's origin, when it parses; the issuer's own problem is reported under JWT_ISSUER. */
+function serviceOrigin(issuer: string | undefined): string {
+  try {
+    return new URL(issuer ?? '').origin;
+  } catch {
+    return 'http://localhost:3000';
+  }
+}
+
+/** An http(s) origin with an optional path prefix, without a trailing slash; never a query or fragment. */
+function parseAppUrl(value: string): string {
+  const url = new URL(parseUrl(value.trim(), ['http:', 'https:']));
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error('must be an origin with an optional path, without query, fragment or credentials');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function parseAlgorithm(value: string): JwtAlgorithm {
