@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { UsersModule } from '../users/users.module';
@@ -37,6 +38,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
   imports: [
     TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation, DeviceToken]),
     AuditModule,
+    MailModule,
     PassportModule,
     UsersModule,
     PasswordsModule,

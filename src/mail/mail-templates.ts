@@ -1,0 +1,97 @@
+import type { MailMessage } from './mail-message';
+
+interface Action {
+  label: string;
+  url: string;
+}
+
+interface Content {
+  subject: string;
+  paragraphs: string[];
+  action?: Action;
+  /** The closing line, usually what to do if the mail was not expected. */
+  footer: string;
+}
+
+export function verificationMail(to: string, link: string, ttlSeconds: number): MailMessage {
+  return render(to, {
+    subject: 'Confirm your email address',
+    paragraphs: [`Confirm that this address is yours. The link works once, for ${describeDuration(ttlSeconds)}.`],
+    action: { label: 'Confirm email address', url: link },
+    footer: 'If you did not create an account, ignore this mail: nothing happens without the link.',
+  });
+}
+
+export function passwordResetMail(to: string, link: string, ttlSeconds: number): MailMessage {
+  return render(to, {
+    subject: 'Reset your password',
+    paragraphs: [
+      `Someone asked to reset the password of this account. The link works once, for ${describeDuration(ttlSeconds)}.`,
+      'Setting a new password signs you out everywhere.',
+    ],
+    action: { label: 'Choose a new password', url: link },
+    footer: 'If you did not ask for this, ignore this mail: your password stays as it is.',
+  });
+}
+
+export function passwordChangedMail(to: string): MailMessage {
+  return render(to, {
+    subject: 'Your password was changed',
+    paragraphs: ['The password of your account was just reset, and every session was signed out.'],
+    footer: 'If this was not you, reset your password again at once and tell your administrator.',
+  });
+}
+
+/** Sent instead of an error when someone registers an address that has an account already. */
+export function registrationAttemptMail(to: string, appUrl: string): MailMessage {
+  return render(to, {
+    subject: 'Someone tried to register with your email address',
+    paragraphs: [
+      'Someone tried to create an account with this address, which has one already. No account was created.',
+      'If it was you, sign in instead; if you forgot your password, you can reset it from the sign-in page.',
+    ],
+    action: { label: 'Go to sign-in', url: appUrl },
+    footer: 'If it was not you, ignore this mail: your account is unchanged.',
+  });
+}
+
+function render(to: string, content: Content): MailMessage {
+  const text = [
+    ...content.paragraphs,
+    ...(content.action ? [`${content.action.label}: ${content.action.url}`] : []),
+    content.footer,
+  ].join('\n\n');
+  const html = [
+    ...content.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+    ...(content.action
+      ? [`<p><a href="${escapeHtml(content.action.url)}">${escapeHtml(content.action.label)}</a></p>`]
+      : []),
+    `<p>${escapeHtml(content.footer)}</p>`,
+  ].join('\n');
+  return {
+    to,
+    subject: content.subject,
+    text: `${text}\n`,
+    html: `<!doctype html>\n<html><body>\n${html}\n</body></html>\n`,
+  };
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** "30 minutes", "24 hours", "2 days": the lifetime in the largest whole unit. */
+export function describeDuration(seconds: number): string {
+  const units: [string, number][] = [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  for (const [name, size] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const count = seconds / size;
+      return `${count} ${name}${count === 1 ? '' : 's'}`;
+    }
+  }
+  return `${Math.max(1, Math.floor(seconds / 60))} minutes`;
+}
