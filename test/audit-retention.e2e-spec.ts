@@ -74,7 +74,7 @@ describe('Audit retention: AUDIT_RETENTION, enforced by the clean-up job (e2e)',
     return { app, clock };
   }
 
-  /** Registers a user and fails a login for them: one audit row about that user, at the clock's time. */
+  /** Registers a user and fails a login for them: one login.failed row about that user, at the clock's time. */
   async function eventAbout(app: NestFastifyApplication): Promise<string> {
     const { user, email } = await register(app);
     await api(app).post('/api/v1/auth/login').send({ email, password: 'not the password at all' }).expect(401);
@@ -82,7 +82,7 @@ describe('Audit retention: AUDIT_RETENTION, enforced by the clean-up job (e2e)',
   }
 
   const rowsAbout = (app: NestFastifyApplication, userId: string) =>
-    app.get(DataSource).getRepository(AuditEvent).countBy({ userId });
+    app.get(DataSource).getRepository(AuditEvent).countBy({ userId, type: AuditEventType.LoginFailed });
 
   it('should delete events older than 90 days by default and keep younger ones', async () => {
     const { app, clock } = await appWith({});

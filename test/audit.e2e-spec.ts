@@ -188,7 +188,14 @@ describe('Audit log: GET /api/v1/admin/audit (e2e)', () => {
     expect(forAlice.items.length).toBeGreaterThan(0);
     expect(forAlice.items.every((event) => event.userId === alice.user.id)).toBe(true);
     expect(new Set(forAlice.items.map((event) => event.type))).toEqual(
-      new Set(['login.failed', 'login.succeeded', 'session.revoked', 'logout', 'password.changed']),
+      new Set([
+        'email.verification-sent',
+        'login.failed',
+        'login.succeeded',
+        'session.revoked',
+        'logout',
+        'password.changed',
+      ]),
     );
 
     const logins = await audit({ type: 'login.succeeded' });

@@ -1,21 +1,12 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer } from 'node:net';
 import { MAIL_RETRY_DELAYS_MS, Mailer } from '../src/mail/mailer.service';
 import { verificationMail } from '../src/mail/mail-templates';
+import { closedPort } from './utils/account-mail';
 import { createTestApp } from './utils/create-test-app';
 import { pollUntil } from './utils/poll';
 import { SmtpSink } from './utils/smtp-sink';
 
 const FAST_RETRIES = [50, 50, 50];
-
-/** A port that nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function appSendingTo(smtpUrl: string): Promise<NestFastifyApplication> {
   return createTestApp({

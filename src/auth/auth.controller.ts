@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
+  ApiAcceptedResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
@@ -19,6 +21,7 @@ import { Auth } from './decorators/auth.decorator';
 import type { AuthUser } from './decorators/auth-user';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
+import { AcceptedResponseDto } from './dto/accepted-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { RefreshDto } from './dto/refresh.dto';
@@ -37,8 +40,22 @@ export class AuthController {
   @RateLimit(ROUTE_LIMITS.register)
   @ApiProblems(400, 409, 503)
   @ApiCreatedResponse({ type: UserResponseDto })
-  register(@Body() details: RegisterDto): Promise<UserResponseDto> {
-    return this.auth.register(details);
+  @ApiAcceptedResponse({
+    description:
+      'With REQUIRE_EMAIL_VERIFICATION=true: the same answer whether or not the email is taken; a link is mailed.',
+    type: AcceptedResponseDto,
+  })
+  async register(
+    @Body() details: RegisterDto,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserResponseDto | AcceptedResponseDto> {
+    const registration = await this.auth.register(details, client);
+    if ('accepted' in registration) {
+      void reply.status(HttpStatus.ACCEPTED);
+      return registration.accepted;
+    }
+    return registration.created;
   }
 
   /** Exchanges an email and password for an access token and a refresh token, starting a session. */
@@ -49,6 +66,12 @@ export class AuthController {
   @ApiProblems(400, 429, 503)
   @ApiUnauthorizedResponse({
     description: 'The email or password is wrong, or the account is disabled.',
+    type: ProblemDto,
+  })
+  @ApiForbiddenResponse({
+    description:
+      'REQUIRE_EMAIL_VERIFICATION=true and the email is not verified yet (`type` /problems/email-not-verified); ' +
+      'only ever after the right password.',
     type: ProblemDto,
   })
   @ApiOkResponse({ type: TokenResponseDto })

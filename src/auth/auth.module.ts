@@ -13,6 +13,13 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { CleanupService } from './cleanup.service';
 import { DeviceToken } from './device-tokens/device-token.entity';
+import { EmailVerificationController } from './email-verification/email-verification.controller';
+import { EmailVerificationService } from './email-verification/email-verification.service';
+import { MailedToken } from './mailed-tokens/mailed-token.entity';
+import { MailedTokensRepository } from './mailed-tokens/mailed-tokens.repository';
+import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { PasswordResetService } from './password-reset/password-reset.service';
 import { DeviceTokensRepository } from './device-tokens/device-tokens.repository';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { JwksController } from './keys/jwks.controller';
@@ -36,7 +43,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation, DeviceToken]),
+    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation, DeviceToken, MailedToken]),
     AuditModule,
     MailModule,
     PassportModule,
@@ -44,7 +51,14 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     PasswordsModule,
     ThrottleModule,
   ],
-  controllers: [AuthController, SessionsController, JwksController, KeysController],
+  controllers: [
+    AuthController,
+    SessionsController,
+    JwksController,
+    KeysController,
+    EmailVerificationController,
+    PasswordResetController,
+  ],
   providers: [
     AuthService,
     KeyRing,
@@ -59,6 +73,10 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     LoginThrottle,
     DeviceTokensRepository,
     DeviceTokensService,
+    MailedTokensRepository,
+    MailedTokensService,
+    EmailVerificationService,
+    PasswordResetService,
     PasswordGuessingListener,
     JwtStrategy,
     // Order matters: authenticate first, then check roles.

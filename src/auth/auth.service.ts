@@ -2,24 +2,35 @@ import { ConflictException, ForbiddenException, Injectable, UnauthorizedExceptio
 import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../common/http/client-info';
+import { TypedProblemException } from '../common/http/typed-problem.exception';
 import { Role } from '../common/role';
+import { AppConfig } from '../config/app-config';
 import { PasswordsService } from '../passwords/passwords.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import type { AuthUser } from './decorators/auth-user';
+import { AcceptedResponseDto, CHECK_YOUR_MAIL } from './dto/accepted-response.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
 import { SessionResponseDto } from './sessions/session-response.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { EmailVerificationService } from './email-verification/email-verification.service';
+import { MailedTokenPurpose } from './mailed-tokens/mailed-token.entity';
+import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
 import { INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';
 import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
-import { LoginThrottle } from './throttle/login-throttle';
+import { LoginAttempt, LoginThrottle } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
 
 export const INVALID_CREDENTIALS = 'The email or password is wrong.';
 export const PASSWORD_CHANGED_MEANWHILE = 'The account changed while the password was being changed; sign in again.';
+export const EMAIL_NOT_VERIFIED =
+  'Confirm your email address with the link we mailed you before signing in; POST /auth/email/resend sends a new one.';
+
+/** Registration answers 201 with the user, or, with REQUIRE_EMAIL_VERIFICATION, 202 with one body for everyone. */
+export type Registration = { created: UserResponseDto } | { accepted: AcceptedResponseDto };
 
 @Injectable()
 export class AuthService {
@@ -31,16 +42,48 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly passwordChecks: PasswordCheckThrottle,
     private readonly audit: AuditService,
+    private readonly emailVerification: EmailVerificationService,
+    private readonly mailedTokens: MailedTokensService,
+    private readonly config: AppConfig,
   ) {}
 
-  async register(details: RegisterDto): Promise<UserResponseDto> {
-    const user = await this.users.create({
+  /** Creates the account and mails it a verification link. */
+  async register(details: RegisterDto, client: ClientInfo): Promise<Registration> {
+    if (this.config.requireEmailVerification) {
+      await this.registerWithoutTelling(details, client);
+      return { accepted: CHECK_YOUR_MAIL };
+    }
+    const user = await this.users.create(await this.newUser(details));
+    await this.emailVerification.sendLink(user, client);
+    return { created: toUserResponse(user) };
+  }
+
+  /** The same answer, after the same hashing, whether or not the address is taken; a taken one's owner is told. */
+  private async registerWithoutTelling(details: RegisterDto, client: ClientInfo): Promise<void> {
+    const newUser = await this.newUser(details);
+    const user = await this.users.create(newUser).catch((error: unknown) => {
+      if (error instanceof ConflictException) {
+        return null;
+      }
+      throw error;
+    });
+    if (user) {
+      await this.emailVerification.sendLink(user, client);
+      return;
+    }
+    const owner = await this.users.findByEmail(details.email);
+    if (owner) {
+      await this.emailVerification.tellOwnerOfTakenAddress(owner, client);
+    }
+  }
+
+  private async newUser(details: RegisterDto) {
+    return {
       email: details.email,
       passwordHash: await this.passwords.hash(details.password),
       displayName: details.displayName ?? null,
       roles: [Role.User],
-    });
-    return toUserResponse(user);
+    };
   }
 
   /** One answer for an unknown email, a wrong password and a disabled account, in about the same time. */
@@ -58,11 +101,21 @@ export class AuthService {
       });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
+    if (this.config.requireEmailVerification && user.emailVerifiedAt === null) {
+      await this.refuseUnverified(user, attempt, client);
+    }
     await this.upgradePasswordHash(user, credentials.password);
     const { current, issued } = await this.startSession(user, client);
     const deviceToken = await attempt.succeeded(user.id);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
     return { ...this.tokensFor(current, issued), ...(deviceToken && { deviceToken }) };
+  }
+
+  /** Told only after the password was right: anyone else gets the usual 401. */
+  private async refuseUnverified(user: User, attempt: LoginAttempt, client: ClientInfo): Promise<never> {
+    await attempt.passwordWasRight();
+    await this.audit.record(AuditEventType.LoginUnverified, { userId: user.id, client });
+    throw new TypedProblemException('email-not-verified', 403, EMAIL_NOT_VERIFIED);
   }
 
   /**
@@ -118,6 +171,8 @@ export class AuthService {
       throw new ConflictException(PASSWORD_CHANGED_MEANWHILE);
     }
     await this.sessions.endAllOfUser(user.id, 'password-changed');
+    // A reset link mailed before the change must not undo it.
+    await this.mailedTokens.retireAll(user.id, MailedTokenPurpose.PasswordReset);
     await this.audit.record(AuditEventType.PasswordChanged, { userId: user.id, sessionId: caller.sessionId, client });
   }
 

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AuditService } from '../audit/audit.service';
 import { CleanupService } from './cleanup.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
+import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -11,6 +12,7 @@ describe('CleanupService', () => {
   let sessions: { purgeFinished: jest.Mock<Promise<number>, []> };
   let revocations: { purgeExpired: jest.Mock<Promise<number>, []> };
   let deviceTokens: { purgeExpired: jest.Mock<Promise<number>, []> };
+  let mailedTokens: { purgeExpired: jest.Mock<Promise<number>, []> };
   let audit: { purgeExpired: jest.Mock<Promise<number>, []> };
   let logError: jest.SpyInstance;
 
@@ -18,6 +20,7 @@ describe('CleanupService', () => {
     sessions = { purgeFinished: jest.fn(() => Promise.resolve(3)) };
     revocations = { purgeExpired: jest.fn(() => Promise.resolve(2)) };
     deviceTokens = { purgeExpired: jest.fn(() => Promise.resolve(1)) };
+    mailedTokens = { purgeExpired: jest.fn(() => Promise.resolve(4)) };
     audit = { purgeExpired: jest.fn(() => Promise.resolve(5)) };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
@@ -27,6 +30,7 @@ describe('CleanupService', () => {
         { provide: SessionsService, useValue: sessions },
         { provide: RevocationsService, useValue: revocations },
         { provide: DeviceTokensService, useValue: deviceTokens },
+        { provide: MailedTokensService, useValue: mailedTokens },
         { provide: AuditService, useValue: audit },
       ],
     }).compile();
@@ -39,12 +43,13 @@ describe('CleanupService', () => {
     jest.restoreAllMocks();
   });
 
-  it('should purge finished sessions, expired revocations and device tokens, and old audit events', async () => {
+  it('should purge finished sessions, expired revocations, device and mailed tokens, and old audit events', async () => {
     await expect(cleanup.run()).resolves.toBeUndefined();
 
     expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
     expect(revocations.purgeExpired).toHaveBeenCalledTimes(1);
     expect(deviceTokens.purgeExpired).toHaveBeenCalledTimes(1);
+    expect(mailedTokens.purgeExpired).toHaveBeenCalledTimes(1);
     expect(audit.purgeExpired).toHaveBeenCalledTimes(1);
   });
 

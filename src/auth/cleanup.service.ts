@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
+import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -19,6 +20,7 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly sessions: SessionsService,
     private readonly revocations: RevocationsService,
     private readonly deviceTokens: DeviceTokensService,
+    private readonly mailedTokens: MailedTokensService,
     private readonly audit: AuditService,
   ) {}
 
@@ -35,11 +37,13 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
       const sessions = await this.sessions.purgeFinished();
       const revocations = await this.revocations.purgeExpired();
       const deviceTokens = await this.deviceTokens.purgeExpired();
+      const mailedTokens = await this.mailedTokens.purgeExpired();
       const events = await this.audit.purgeExpired();
-      if (sessions + revocations + deviceTokens + events > 0) {
+      if (sessions + revocations + deviceTokens + mailedTokens + events > 0) {
         this.logger.log(
           `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s), ` +
-            `${deviceTokens} expired device token(s) and ${events} audit event(s)`,
+            `${deviceTokens} expired device token(s), ${mailedTokens} expired mailed token(s) ` +
+            `and ${events} audit event(s)`,
         );
       }
     } catch (error) {

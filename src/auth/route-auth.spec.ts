@@ -103,14 +103,18 @@ describe('route authentication', () => {
       'PATCH users/:id',
       'PATCH users/me',
       'POST admin/keys/rotate',
+      'POST auth/email/resend',
+      'POST auth/email/verify',
       'POST auth/login',
       'POST auth/logout',
       'POST auth/logout-all',
       'POST auth/password',
+      'POST auth/password/forgot',
+      'POST auth/password/reset',
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(21);
+    expect(routes).toHaveLength(25);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -167,7 +171,11 @@ describe('route authentication', () => {
       'GET .well-known/jwks.json',
       'GET health',
       'GET health/live',
+      'POST auth/email/resend',
+      'POST auth/email/verify',
       'POST auth/login',
+      'POST auth/password/forgot',
+      'POST auth/password/reset',
       'POST auth/refresh',
       'POST auth/register',
     ]);

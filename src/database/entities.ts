@@ -1,9 +1,10 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { DeviceToken } from '../auth/device-tokens/device-token.entity';
+import { MailedToken } from '../auth/mailed-tokens/mailed-token.entity';
 import { SigningKey } from '../auth/keys/signing-key.entity';
 import { Revocation } from '../auth/revocations/revocation.entity';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity';
 import { Session } from '../auth/sessions/session.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Session, RefreshToken, SigningKey, Revocation, AuditEvent, DeviceToken];
+export const ENTITIES = [User, Session, RefreshToken, SigningKey, Revocation, AuditEvent, DeviceToken, MailedToken];

@@ -80,6 +80,14 @@ export class AttemptLimiter {
     return new ReservedAttempt(store, keys, reservation.counts, this.warn);
   }
 
+  /** Forgets every attempt on these keys, here and in Redis, outside any attempt (a password reset). */
+  async forget(...ids: string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.memory.reset(id)));
+    if (this.shared && this.redis.healthy) {
+      await Promise.all(ids.map((id) => this.shared!.reset(id))).catch(this.warn);
+    }
+  }
+
   private storeFor(keys: AttemptKey[], now: number): AttemptStore {
     if (!this.shared || !this.redis.healthy) {
       return this.memory;

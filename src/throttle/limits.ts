@@ -38,6 +38,12 @@ export const ROUTE_LIMITS = {
   register: { limit: 30, windowMs: 10 * 60 * 1000 },
   // Generous: a household or an office behind one address never meets it.
   refresh: { limit: 300, windowMs: 60 * 1000 },
+  // Each can send a mail; a mailbox hears at most once a minute per purpose whoever asks (MAIL_COOLDOWN_MS).
+  passwordForgot: { limit: 30, windowMs: 10 * 60 * 1000 },
+  emailResend: { limit: 30, windowMs: 10 * 60 * 1000 },
+  // The tokens are 256 random bits: these only keep one client from hammering the database.
+  passwordReset: { limit: 60, windowMs: 10 * 60 * 1000 },
+  emailVerify: { limit: 60, windowMs: 10 * 60 * 1000 },
 } as const satisfies Record<string, RouteLimit>;
 
 /** Seconds a client is told to wait when the password-hash queue is full. */

@@ -82,6 +82,17 @@ export class UsersRepository {
     return result.affected === 1;
   }
 
+  /** Records that the user controls their address, keeping the first time; false when no such user exists. */
+  async markEmailVerified(id: string, at: Date): Promise<boolean> {
+    await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ emailVerifiedAt: at })
+      .where('id = :id AND email_verified_at IS NULL', { id })
+      .execute();
+    return this.users.existsBy({ id });
+  }
+
   async delete(id: string): Promise<void> {
     await this.users.delete({ id });
   }

@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
@@ -80,6 +81,7 @@ describe('UsersService', () => {
         { provide: EventEmitter2, useValue: events },
         { provide: AuditService, useValue: audit },
         { provide: PasswordCheckThrottle, useValue: passwordChecks },
+        Clock,
       ],
     }).compile();
     service = moduleRef.get(UsersService);

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../common/http/client-info';
+import { Clock } from '../common/clock';
 import { Role } from '../common/role';
 import { PasswordsService } from '../passwords/passwords.service';
 import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
@@ -38,6 +39,7 @@ export class UsersService {
     private readonly passwordChecks: PasswordCheckThrottle,
     private readonly events: EventEmitter2,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   findByEmail(email: string): Promise<User | null> {
@@ -68,6 +70,11 @@ export class UsersService {
   /** Stores the same password hashed with newer parameters, unless the credentials changed since they were read. */
   async replacePasswordHash(user: User, passwordHash: string): Promise<void> {
     await this.users.replacePasswordHash(user.id, user.credentialVersion, passwordHash);
+  }
+
+  /** False when the user no longer exists. */
+  markEmailVerified(id: string): Promise<boolean> {
+    return this.users.markEmailVerified(id, this.clock.now());
   }
 
   async getProfile(id: string): Promise<UserResponseDto> {

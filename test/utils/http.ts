@@ -31,13 +31,13 @@ export function bearer(accessToken: string): { Authorization: string } {
 const LEAKS = /\n\s+at |node_modules|\.[jt]s:\d+|FST_ERR|SQLITE|QueryFailedError|TypeORM|class-validator|Error: /i;
 
 /** Asserts an RFC 9457 problem of this status with nothing internal in it, and returns its body. */
-export function expectProblem(response: Response, status: number): Record<string, unknown> {
+export function expectProblem(response: Response, status: number, type = 'about:blank'): Record<string, unknown> {
   expect({ status: response.status, contentType: response.headers['content-type'] }).toEqual({
     status,
     contentType: expect.stringMatching(/^application\/problem\+json\b/),
   });
   const body = JSON.parse(response.text) as Record<string, unknown>;
-  expect(body).toMatchObject({ type: 'about:blank', title: STATUS_CODES[status], status });
+  expect(body).toMatchObject({ type, title: STATUS_CODES[status], status });
   expect(Object.keys(body).every((key) => ['type', 'title', 'status', 'detail', 'errors'].includes(key))).toBe(true);
   expect(response.text).not.toMatch(LEAKS);
   return body;

@@ -51,14 +51,18 @@ export class SmtpSink {
     return this.received.filter((mail) => mail.to === address);
   }
 
-  /** Waits for the nth (1-based) mail to `address` and returns it. */
-  async waitForMail(address: string, nth = 1, timeoutMs = 10_000): Promise<ReceivedMail> {
+  /** Waits for the nth (1-based) mail to `address`, of this subject if one is given, and returns it. */
+  async waitForMail(address: string, nth = 1, subject?: string): Promise<ReceivedMail> {
+    const matching = () => this.mailsTo(address).filter((mail) => subject === undefined || mail.subject === subject);
     await pollUntil(
-      () => Promise.resolve(this.mailsTo(address).length >= nth),
-      { deadlineMs: timeoutMs, what: `mail ${nth} to ${address}` },
-      () => `${this.mailsTo(address).length} mail(s)`,
+      () => Promise.resolve(matching().length >= nth),
+      { deadlineMs: 10_000, what: `mail ${nth}${subject ? ` "${subject}"` : ''} to ${address}` },
+      () =>
+        this.mailsTo(address)
+          .map((mail) => mail.subject)
+          .join(', '),
     );
-    return this.mailsTo(address)[nth - 1];
+    return matching()[nth - 1];
   }
 
   close(): Promise<void> {

@@ -34,10 +34,15 @@ export class LoginAttempt {
    * or null when none could be stored.
    */
   async succeeded(userId: string): Promise<string | null> {
+    await this.passwordWasRight();
+    return this.deviceToken ?? this.deviceTokens.issue(userId);
+  }
+
+  /** Settles the attempt as no failure, without a device token: the password was right, the login goes no further. */
+  async passwordWasRight(): Promise<void> {
     const [pair, client, account] = this.keys.map((key) => key.id);
     await this.attempt.reset(pair, ...(account ? [account] : []));
     await this.attempt.release(client);
-    return this.deviceToken ?? this.deviceTokens.issue(userId);
   }
 }
 
@@ -52,6 +57,15 @@ export class LoginThrottle {
     private readonly limiter: AttemptLimiter,
     private readonly deviceTokens: DeviceTokensService,
   ) {}
+
+  /**
+   * After a password reset: forgets the failures against the account and those of the client that reset it (the
+   * owner, who had forgotten the password). Other clients' failures against it stay counted.
+   */
+  async forgetAccount(email: string, client: ClientInfo): Promise<void> {
+    const [pair, , account] = loginKeys(email, client.ip ?? 'unknown', true);
+    await this.limiter.forget(pair.id, account.id);
+  }
 
   /** Counts the attempt before the password is checked; throws a 429 when any of its keys must wait. */
   async reserve(credentials: LoginCredentials, client: ClientInfo): Promise<LoginAttempt> {

@@ -12,6 +12,7 @@ import {
 import { ServiceBusyException } from '../http/service-busy.exception';
 import { TooManyRequestsException } from '../http/too-many-requests.exception';
 import { ValidationProblemException } from '../http/validation-problem.exception';
+import { TypedProblemException } from '../http/typed-problem.exception';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 class FakeReply {
@@ -109,6 +110,17 @@ describe('ProblemDetailsFilter', () => {
         title: 'Bad Request',
         status: 400,
         detail: 'email must be an email; password is too short',
+      });
+    });
+
+    it('should carry the problem type of a typed problem', () => {
+      handle(new TypedProblemException('email-not-verified', 403, 'Verify your email address first.'));
+
+      expect(reply.body).toEqual({
+        type: '/problems/email-not-verified',
+        title: 'Forbidden',
+        status: 403,
+        detail: 'Verify your email address first.',
       });
     });
 

@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from '../problem';
 import { RetryLaterException } from '../http/retry-later.exception';
+import { TypedProblemException } from '../http/typed-problem.exception';
 import { ValidationProblemException } from '../http/validation-problem.exception';
 
 /** Errors that Fastify raises itself before a handler runs (malformed JSON or URLs, oversized or unsupported bodies). */
@@ -58,6 +59,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof NotFoundException && !request.routeOptions?.url) {
       // Nest's own wording would echo the path back; an unknown route gets a fixed sentence.
       return problem(HttpStatus.NOT_FOUND, 'No route matches this method and path.');
+    }
+    if (error instanceof TypedProblemException) {
+      return { ...problem(error.getStatus(), detailOf(error)), type: error.problemType };
     }
     if (error instanceof HttpException) {
       return problem(error.getStatus(), detailOf(error));

@@ -1,0 +1,14 @@
+import { Transform } from 'class-transformer';
+import { IsString, MaxLength } from 'class-validator';
+import { normaliseEmail } from '../../common/http/transforms';
+
+export class EmailAddressDto {
+  /**
+   * Compared trimmed and lower-cased.
+   * @example "ada@example.org"
+   */
+  @Transform(normaliseEmail)
+  @MaxLength(320)
+  @IsString()
+  email: string;
+}
