@@ -3,7 +3,8 @@ import { AuditEventType } from '../audit/audit-event-type';
 import { AuditService } from '../audit/audit.service';
 import type { ClientInfo } from '../common/http/client-info';
 import { Role } from '../common/role';
-import { PasswordsService } from '../passwords/passwords.service';
+import { assertPasswordAllowed } from '../passwords/password-policy';
+import { PasswordCheck, PasswordsService } from '../passwords/passwords.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -34,6 +35,7 @@ export class AuthService {
   ) {}
 
   async register(details: RegisterDto): Promise<UserResponseDto> {
+    assertPasswordAllowed(details.password, details.email, 'password');
     const user = await this.users.create({
       email: details.email,
       passwordHash: await this.passwords.hash(details.password),
@@ -47,10 +49,10 @@ export class AuthService {
   async login(credentials: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
     const attempt = await this.throttle.reserve(credentials, client);
     const user = await this.users.findByEmail(credentials.email);
-    const passwordMatches = user
-      ? await this.passwords.verify(user.passwordHash, credentials.password)
-      : await this.passwords.verifyAgainstNothing(credentials.password);
-    if (!user || !passwordMatches || user.disabled) {
+    const check = user
+      ? await this.passwords.check(user.passwordHash, credentials.password)
+      : await this.passwords.checkAgainstNothing(credentials.password);
+    if (!user || !check.matches || user.disabled) {
       await this.audit.record(AuditEventType.LoginFailed, {
         userId: user?.id,
         client,
@@ -58,7 +60,7 @@ export class AuthService {
       });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.upgradePasswordHash(user, credentials.password);
+    await this.upgradePasswordHash(user, credentials.password, check);
     const { current, issued } = await this.startSession(user, client);
     const deviceToken = await attempt.succeeded(user.id);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
@@ -113,6 +115,7 @@ export class AuthService {
     if (!user || !(await this.passwordChecks.verify(caller, check))) {
       throw new ForbiddenException('The current password is wrong.');
     }
+    assertPasswordAllowed(change.newPassword, user.email, 'newPassword');
     if (!(await this.users.setPasswordHash(user, await this.passwords.hash(change.newPassword)))) {
       // Another password change, disabling or deletion came first; the sessions it ended stay ended.
       throw new ConflictException(PASSWORD_CHANGED_MEANWHILE);
@@ -144,8 +147,8 @@ export class AuthService {
     };
   }
 
-  private async upgradePasswordHash(user: User, password: string): Promise<void> {
-    if (this.passwords.needsRehash(user.passwordHash)) {
+  private async upgradePasswordHash(user: User, password: string, check: PasswordCheck): Promise<void> {
+    if (check.needsRehash) {
       await this.users.replacePasswordHash(user, await this.passwords.hash(password));
     }
   }
