@@ -175,7 +175,11 @@ describe('OpenAPI in production (e2e)', () => {
 
   beforeAll(async () => {
     app = await createTestApp({
-      env: { NODE_ENV: 'production', SMTP_URL: 'none', KEY_ENCRYPTION_SECRET: 'Pr0d-grade-k3y-encrypti0n-value-4f3e2d1c0b9a8' },
+      env: {
+        NODE_ENV: 'production',
+        SMTP_URL: 'none',
+        KEY_ENCRYPTION_SECRET: 'Pr0d-grade-k3y-encrypti0n-value-4f3e2d1c0b9a8',
+      },
     });
   });
 
