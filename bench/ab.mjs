@@ -73,7 +73,7 @@ async function startServer(dist, port, databaseKind) {
 }
 
 async function tokenFor(url) {
-  const credentials = { email: 'bench@example.com', password: 'a benchmark password' };
+  const credentials = { email: 'bench@example.com', password: 'a password for load tests' };
   const post = (path, body) =>
     fetch(`${url}/api/v1${path}`, {
       method: 'POST',
@@ -93,7 +93,7 @@ const SCENARIOS = {
     url: `${server.url}/api/v1/auth/login`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@example.com', password: 'a benchmark password' }),
+    body: JSON.stringify({ email: 'bench@example.com', password: 'a password for load tests' }),
   }),
 };
 const scenario = SCENARIOS[values.scenario];

@@ -1,5 +1,10 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { hash } from '@node-rs/argon2';
+import { DataSource } from 'typeorm';
 import { ConfigError } from '../src/config/load-config';
+import { COMMON_PASSWORD_PROBLEM } from '../src/passwords/password-policy';
+import { ARGON2_OPTIONS } from '../src/passwords/passwords.service';
+import { User } from '../src/users/user.entity';
 import { ADMIN, ADMIN_ENV, login, loginAsAdmin, register, UserBody } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
 import { api, bearer } from './utils/http';
@@ -44,6 +49,24 @@ describe('The ADMIN_EMAIL bootstrap over existing accounts (e2e)', () => {
     );
     await withApp({}, async (app) => {
       await expect(me(app, squatter.email, squatter.password)).resolves.toMatchObject({ roles: ['user'] });
+    });
+  });
+
+  it('should refuse to start, naming ADMIN_PASSWORD, when it is a common password', async () => {
+    const start = createTestApp({ env: { ...database.env, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: 'Password123' } });
+
+    await expect(start).rejects.toThrow(new ConfigError([`ADMIN_PASSWORD: ${COMMON_PASSWORD_PROBLEM}`]));
+  });
+
+  it('should start and let in an admin whose hash was made from the raw, unnormalised ADMIN_PASSWORD', async () => {
+    const decomposed = `${ADMIN.password} caf\u00e9`.normalize('NFD');
+    await withApp({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: decomposed }, async (app) => {
+      const legacy = await hash(decomposed, ARGON2_OPTIONS);
+      await app.get(DataSource).getRepository(User).update({ email: ADMIN.email }, { passwordHash: legacy });
+    });
+
+    await withApp({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: decomposed }, async (app) => {
+      await expect(me(app, ADMIN.email, decomposed)).resolves.toMatchObject({ roles: ['admin', 'user'] });
     });
   });
 

@@ -102,11 +102,11 @@ describe('Auth (e2e)', () => {
     it('should accept a password of 8 and of 128 characters', async () => {
       await api(app)
         .post('/api/v1/auth/register')
-        .send(newUser({ password: 'a'.repeat(8) }))
+        .send(newUser({ password: 'q7#Lm2!x' }))
         .expect(201);
       await api(app)
         .post('/api/v1/auth/register')
-        .send(newUser({ password: 'a'.repeat(128) }))
+        .send(newUser({ password: 'q7#Lm2!x'.repeat(16) }))
         .expect(201);
     });
 

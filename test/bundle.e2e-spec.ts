@@ -6,6 +6,7 @@ import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQLITE_MIGRATIONS } from '../src/database/migrations/sqlite';
+import { COMMON_PASSWORD_PROBLEM } from '../src/passwords/password-policy';
 import { newUser, TokenBody, UserBody } from './factories/users';
 import { createTestApp, TEST_ISSUER, TEST_KEY_ENCRYPTION_SECRET } from './utils/create-test-app';
 import { api } from './utils/http';
@@ -116,6 +117,19 @@ describeOnSqlite('The built service bundle: node dist/main.fast.js (e2e)', () =>
 
     expect(me.status).toBe(200);
     expect(((await me.json()) as UserBody).email).toBe(user.email);
+  });
+
+  it('should refuse a common password: the list is in the bundle', async () => {
+    const response = await fetch(`${baseUrl}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(newUser({ password: 'Password123' })),
+    });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: unknown }).errors).toEqual([
+      { field: 'password', message: `password ${COMMON_PASSWORD_PROBLEM}` },
+    ]);
   });
 
   it('should serve Swagger UI at /docs with its assets, which are read from node_modules', async () => {

@@ -15,7 +15,7 @@ import {
 } from './utils/account-mail';
 import { getAudit } from './utils/audit';
 import { createTestApp } from './utils/create-test-app';
-import { api, bearer, expectProblem, fromAddress } from './utils/http';
+import { api, bearer, expectFieldErrors, expectProblem, fromAddress } from './utils/http';
 import { expectSessionEnded, getMe } from './utils/sessions';
 import { SmtpSink, tokenFromMail } from './utils/smtp-sink';
 
@@ -96,6 +96,17 @@ describe('Password reset (e2e)', () => {
 
     expectProblem(await resetPassword(app, token, 'yet another passphrase'), 400);
     await loginRequest(email, NEW_PASSWORD).expect(200);
+  });
+
+  it('should refuse a common password or one containing the address, and leave the link usable', async () => {
+    const { email } = await register(app);
+    const token = await resetToken(email);
+
+    for (const refused of ['Password123', `my ${email.split('@')[0]} passphrase`]) {
+      expectFieldErrors(await resetPassword(app, token, refused), ['newPassword']);
+    }
+
+    await resetPassword(app, token, NEW_PASSWORD).expect(204);
   });
 
   it('should let exactly one of two resets racing with one link win', async () => {

@@ -5,7 +5,8 @@ import type { ClientInfo } from '../common/http/client-info';
 import { TypedProblemException } from '../common/http/typed-problem.exception';
 import { Role } from '../common/role';
 import { AppConfig } from '../config/app-config';
-import { PasswordsService } from '../passwords/passwords.service';
+import { assertPasswordAllowed } from '../passwords/password-policy';
+import { PasswordCheck, PasswordsService } from '../passwords/passwords.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -49,6 +50,8 @@ export class AuthService {
 
   /** Creates the account and mails it a verification link. */
   async register(details: RegisterDto, client: ClientInfo): Promise<Registration> {
+    // Before any lookup, so that a refused password tells nothing about the address.
+    assertPasswordAllowed(details.password, details.email, 'password');
     if (this.config.requireEmailVerification) {
       await this.registerWithoutTelling(details, client);
       return { accepted: CHECK_YOUR_MAIL };
@@ -90,10 +93,10 @@ export class AuthService {
   async login(credentials: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
     const attempt = await this.throttle.reserve(credentials, client);
     const user = await this.users.findByEmail(credentials.email);
-    const passwordMatches = user
-      ? await this.passwords.verify(user.passwordHash, credentials.password)
-      : await this.passwords.verifyAgainstNothing(credentials.password);
-    if (!user || !passwordMatches || user.disabled) {
+    const check = user
+      ? await this.passwords.check(user.passwordHash, credentials.password)
+      : await this.passwords.checkAgainstNothing(credentials.password);
+    if (!user || !check.matches || user.disabled) {
       await this.audit.record(AuditEventType.LoginFailed, {
         userId: user?.id,
         client,
@@ -104,7 +107,7 @@ export class AuthService {
     if (this.config.requireEmailVerification && user.emailVerifiedAt === null) {
       await this.refuseUnverified(user, attempt, client);
     }
-    await this.upgradePasswordHash(user, credentials.password);
+    await this.upgradePasswordHash(user, credentials.password, check);
     const { current, issued } = await this.startSession(user, client);
     const deviceToken = await attempt.succeeded(user.id);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
@@ -166,6 +169,7 @@ export class AuthService {
     if (!user || !(await this.passwordChecks.verify(caller, check))) {
       throw new ForbiddenException('The current password is wrong.');
     }
+    assertPasswordAllowed(change.newPassword, user.email, 'newPassword');
     if (!(await this.users.setPasswordHash(user, await this.passwords.hash(change.newPassword)))) {
       // Another password change, disabling or deletion came first; the sessions it ended stay ended.
       throw new ConflictException(PASSWORD_CHANGED_MEANWHILE);
@@ -199,8 +203,8 @@ export class AuthService {
     };
   }
 
-  private async upgradePasswordHash(user: User, password: string): Promise<void> {
-    if (this.passwords.needsRehash(user.passwordHash)) {
+  private async upgradePasswordHash(user: User, password: string, check: PasswordCheck): Promise<void> {
+    if (check.needsRehash) {
       await this.users.replacePasswordHash(user, await this.passwords.hash(password));
     }
   }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { AppConfig } from './app-config';
 import { ConfigError, loadConfig } from './load-config';
+import { COMMON_PASSWORD_PROBLEM, LOCAL_PART_PROBLEM } from '../passwords/password-policy';
 
 const STRONG_SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
 const SMTP_URL = 'smtp://mail.example.org:587';
@@ -492,6 +493,16 @@ describe('loadConfig', () => {
       expect(namedVariables({ ADMIN_EMAIL: 'root@example.org', ADMIN_PASSWORD: 'p'.repeat(length) })).toEqual([
         'ADMIN_PASSWORD',
       ]);
+    });
+
+    it.each([
+      ['a common password, in any case', 'root@example.org', 'PassWord1', COMMON_PASSWORD_PROBLEM],
+      ['the local part of ADMIN_EMAIL', 'operator@example.org', 'the operator of bastion', LOCAL_PART_PROBLEM],
+    ])('should stop with one line naming ADMIN_PASSWORD for %s', (_label, email, password, problem) => {
+      const error = configError({ ADMIN_EMAIL: email, ADMIN_PASSWORD: password });
+
+      expect(error.problems).toEqual([`ADMIN_PASSWORD: ${problem}`]);
+      expect(error.message).toBe(`Invalid configuration: ADMIN_PASSWORD: ${problem}`);
     });
 
     it('should not echo the admin password in the message', () => {

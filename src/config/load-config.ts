@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
+import { passwordProblem } from '../passwords/password-policy';
 import { parseDurationSeconds } from './duration';
 import { estimatedSecretBits, MIN_SECRET_BITS } from './secret-strength';
 import { recordingReads, unknownVariableProblems } from './unknown-variables';
@@ -158,8 +159,9 @@ function readAdmin(env: Env, problems: string[]): AppConfig['admin'] {
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
     problems.push('ADMIN_EMAIL: not an email address');
   }
-  if (password.length < 8 || password.length > 128) {
-    problems.push('ADMIN_PASSWORD: must be 8 to 128 characters');
+  const passwordRefused = passwordProblem(password, email);
+  if (passwordRefused) {
+    problems.push(`ADMIN_PASSWORD: ${passwordRefused}`);
   }
   return { email, password };
 }

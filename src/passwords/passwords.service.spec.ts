@@ -1,10 +1,10 @@
 import { Test } from '@nestjs/testing';
-import { Algorithm, hash } from '@node-rs/argon2';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { ServiceBusyException } from '../common/http/service-busy.exception';
 import { AppConfig } from '../config/app-config';
 import { HASH_QUEUE_RETRY_AFTER_SECONDS } from '../throttle/limits';
 import { loadConfig } from '../config/load-config';
-import { PasswordsService } from './passwords.service';
+import { ARGON2_OPTIONS, PasswordsService } from './passwords.service';
 
 // `Algorithm` is an ambient const enum that isolated modules cannot read: 0 is Argon2d, 1 Argon2i, 2 Argon2id.
 const ARGON2I = 1 as Algorithm;
@@ -68,6 +68,50 @@ describe('PasswordsService', () => {
 
       expect(changed).toHaveLength(100);
       await expect(passwords.verify(stored, changed)).resolves.toBe(false);
+    });
+  });
+
+  describe('with NFKC normalisation', () => {
+    const composed = 'caf\u00e9 au lait, s\u2019il vous pla\u00eet';
+    const decomposed = composed.normalize('NFD');
+
+    it('should verify a composed é against a hash made from a decomposed one, and the other way round', async () => {
+      await expect(passwords.verify(await passwords.hash(decomposed), composed)).resolves.toBe(true);
+      await expect(passwords.verify(await passwords.hash(composed), decomposed)).resolves.toBe(true);
+    });
+
+    it('should hash the NFKC form', async () => {
+      const stored = await passwords.hash('ｆｕｌｌ ｗｉｄｔｈ ｐａｓｓ');
+
+      await expect(verify(stored, 'full width pass')).resolves.toBe(true);
+    });
+
+    it('should match a hash stored from the raw form before normalisation, and ask for a rehash', async () => {
+      const legacy = await hash(decomposed, ARGON2_OPTIONS);
+
+      await expect(passwords.check(legacy, decomposed)).resolves.toEqual({ matches: true, needsRehash: true });
+    });
+
+    it('should not ask for a rehash of a current hash of the normalised form', async () => {
+      const stored = await passwords.hash(decomposed);
+
+      await expect(passwords.check(stored, decomposed)).resolves.toEqual({ matches: true, needsRehash: false });
+    });
+
+    it('should not match a legacy raw hash with another way of typing it', async () => {
+      const legacy = await hash(decomposed, ARGON2_OPTIONS);
+
+      // Typed composed, the password is its own NFKC form, and the raw hash was of the decomposed one.
+      await expect(passwords.check(legacy, composed)).resolves.toEqual({ matches: false, needsRehash: false });
+    });
+  });
+
+  describe('checkAgainstNothing', () => {
+    it('should fail for passwords that normalise to themselves and for those that do not', async () => {
+      const failed = { matches: false, needsRehash: false };
+
+      await expect(passwords.checkAgainstNothing('plain ascii password')).resolves.toEqual(failed);
+      await expect(passwords.checkAgainstNothing('ｆｕｌｌ ｗｉｄｔｈ')).resolves.toEqual(failed);
     });
   });
 

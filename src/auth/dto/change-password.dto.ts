@@ -1,13 +1,11 @@
-import { IsString, MaxLength } from 'class-validator';
-import { IsPassword } from './is-password.decorator';
+import { IsGivenPassword, IsPassword } from '../../passwords/is-password.decorator';
 
 export class ChangePasswordDto {
   /** The password in use now. */
-  @MaxLength(128)
-  @IsString()
+  @IsGivenPassword()
   currentPassword: string;
 
-  /** 8 to 128 characters; every session ends once it is set. */
+  /** 8 to 128 characters after NFKC, not a common password, not containing the email's local part; every session ends once it is set. */
   @IsPassword()
   newPassword: string;
 }

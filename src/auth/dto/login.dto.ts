@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { normaliseEmail } from '../../common/http/transforms';
+import { IsGivenPassword } from '../../passwords/is-password.decorator';
 
 export class LoginDto {
   /** Compared trimmed and lower-cased. */
@@ -9,8 +10,7 @@ export class LoginDto {
   @IsString()
   email: string;
 
-  @MaxLength(128)
-  @IsString()
+  @IsGivenPassword()
   password: string;
 
   /** The `deviceToken` of an earlier successful login to this account from this client, if it has one. */

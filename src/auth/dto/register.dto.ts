@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { normaliseEmail, trim } from '../../common/http/transforms';
-import { IsPassword } from './is-password.decorator';
+import { IsPassword } from '../../passwords/is-password.decorator';
 
 export class RegisterDto {
   /** Trimmed and lower-cased before it is stored. */
@@ -11,7 +11,7 @@ export class RegisterDto {
   @IsString()
   email: string;
 
-  /** 8 to 128 characters; every character counts. */
+  /** 8 to 128 characters after NFKC, every one counting; not a common password, not containing the email's local part. */
   @IsPassword()
   password: string;
 

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { MailLinks } from '../../mail/mail-links';
 import { passwordChangedMail, passwordResetMail } from '../../mail/mail-templates';
 import { Mailer } from '../../mail/mailer.service';
+import { assertPasswordAllowed } from '../../passwords/password-policy';
 import { PasswordsService } from '../../passwords/passwords.service';
 import { UsersService } from '../../users/users.service';
 import { MailedTokenPurpose } from '../mailed-tokens/mailed-token.entity';
@@ -67,6 +68,7 @@ export class PasswordResetService {
     if (!user || user.disabled) {
       throw new BadRequestException(INVALID_MAILED_TOKEN);
     }
+    assertPasswordAllowed(request.newPassword, user.email, 'newPassword');
     const passwordHash = await this.passwords.hash(request.newPassword);
     await this.tokens.take(request.token, PURPOSE);
     if (!(await this.users.setPasswordHash(user, passwordHash))) {

@@ -1,4 +1,5 @@
 import { ArgumentMetadata } from '@nestjs/common';
+import { ChangePasswordDto } from '../../auth/dto/change-password.dto';
 import { LoginDto } from '../../auth/dto/login.dto';
 import { RefreshDto } from '../../auth/dto/refresh.dto';
 import { RegisterDto } from '../../auth/dto/register.dto';
@@ -98,6 +99,29 @@ describe('createValidationPipe with our DTOs', () => {
   ])('should refuse a new password of %s', async (_label, password) => {
     await expect(problemsOf({ email: 'ada@example.org', password }, RegisterDto)).resolves.toEqual([
       { field: 'password', message: 'password must be 8 to 128 characters' },
+    ]);
+  });
+
+  it('should count a new password after NFKC normalisation', async () => {
+    const decomposedE = 'e\u0301';
+
+    const eightLetters = { email: 'ada@example.org', password: decomposedE.repeat(8) };
+    await expect(
+      createValidationPipe().transform(eightLetters, { type: 'body', metatype: RegisterDto }),
+    ).resolves.toEqual(eightLetters);
+    await expect(
+      problemsOf({ currentPassword: 'x', newPassword: '\ufb01'.repeat(65) }, ChangePasswordDto),
+    ).resolves.toEqual([{ field: 'newPassword', message: 'newPassword must be 8 to 128 characters' }]);
+  });
+
+  it('should take a given password of 128 characters however it was typed, and no longer', async () => {
+    const typedDecomposed = { email: 'ada@example.org', password: 'e\u0301'.repeat(128) };
+
+    await expect(
+      createValidationPipe().transform(typedDecomposed, { type: 'body', metatype: LoginDto }),
+    ).resolves.toEqual(typedDecomposed);
+    await expect(problemsOf({ password: 'p'.repeat(129) }, DeleteMeDto)).resolves.toEqual([
+      { field: 'password', message: 'password must be at most 128 characters' },
     ]);
   });
 

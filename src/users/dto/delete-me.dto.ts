@@ -1,8 +1,7 @@
-import { IsString, MaxLength } from 'class-validator';
+import { IsGivenPassword } from '../../passwords/is-password.decorator';
 
 export class DeleteMeDto {
   /** The current password, asked again before the account is deleted. */
-  @MaxLength(128)
-  @IsString()
+  @IsGivenPassword()
   password: string;
 }

@@ -1,5 +1,5 @@
 import { IsString, MaxLength } from 'class-validator';
-import { IsPassword } from '../../dto/is-password.decorator';
+import { IsPassword } from '../../../passwords/is-password.decorator';
 
 export class ResetPasswordDto {
   /**
