@@ -16,6 +16,7 @@ export enum AuditEventType {
   LoginUnverified = 'login.email-not-verified',
   RegisterEmailTaken = 'register.email-taken',
   EmailVerificationSent = 'email.verification-sent',
+  EmailVerificationRequested = 'email.verification-requested',
   EmailVerified = 'email.verified',
   PasswordResetRequested = 'password.reset-requested',
   PasswordReset = 'password.reset',

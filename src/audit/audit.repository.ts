@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, LessThan, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, LessThan, Repository } from 'typeorm';
 import { insertOnly } from '../database/insert-only';
 import { AuditEventType } from './audit-event-type';
 import { AuditEvent } from './audit-event.entity';
@@ -14,8 +14,12 @@ export interface AuditFilter {
 export class AuditRepository {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
-  async insert(event: Omit<AuditEvent, 'id' | 'createdAt'> & { createdAt: Date }): Promise<void> {
-    await insertOnly(this.events, event);
+  /** Within `manager`'s transaction when one is given, so the event commits or rolls back with the change. */
+  async insert(
+    event: Omit<AuditEvent, 'id' | 'createdAt'> & { createdAt: Date },
+    manager?: EntityManager,
+  ): Promise<void> {
+    await insertOnly(manager ? manager.getRepository(AuditEvent) : this.events, event);
   }
 
   /** How many were deleted. */

@@ -66,37 +66,43 @@ describe('AuditService', () => {
       ).resolves.toBeUndefined();
 
       expect(events.insert).toHaveBeenCalledTimes(1);
-      expect(events.insert).toHaveBeenCalledWith({
-        type: AuditEventType.RolesChanged,
-        userId: USER_ID,
-        actorId: ADMIN_ID,
-        sessionId: SESSION_ID,
-        ip: CLIENT.ip,
-        userAgent: CLIENT.userAgent,
-        details: { roles: ['admin', 'user'] },
-        createdAt: NOW,
-      });
+      expect(events.insert).toHaveBeenCalledWith(
+        {
+          type: AuditEventType.RolesChanged,
+          userId: USER_ID,
+          actorId: ADMIN_ID,
+          sessionId: SESSION_ID,
+          ip: CLIENT.ip,
+          userAgent: CLIENT.userAgent,
+          details: { roles: ['admin', 'user'] },
+          createdAt: NOW,
+        },
+        undefined,
+      );
     });
 
     it('should store null for everything it was not given', async () => {
       await service.record(AuditEventType.KeyRotated, {});
 
-      expect(events.insert).toHaveBeenCalledWith({
-        type: AuditEventType.KeyRotated,
-        userId: null,
-        actorId: null,
-        sessionId: null,
-        ip: null,
-        userAgent: null,
-        details: null,
-        createdAt: NOW,
-      });
+      expect(events.insert).toHaveBeenCalledWith(
+        {
+          type: AuditEventType.KeyRotated,
+          userId: null,
+          actorId: null,
+          sessionId: null,
+          ip: null,
+          userAgent: null,
+          details: null,
+          createdAt: NOW,
+        },
+        undefined,
+      );
     });
 
     it('should map a client without an address or user agent to nulls', async () => {
       await service.record(AuditEventType.Logout, { userId: USER_ID, client: { ip: null, userAgent: null } });
 
-      expect(events.insert).toHaveBeenCalledWith(expect.objectContaining({ ip: null, userAgent: null }));
+      expect(events.insert).toHaveBeenCalledWith(expect.objectContaining({ ip: null, userAgent: null }), undefined);
     });
 
     it('should store nothing beyond what it was passed: no extra member of the context or of the client', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import type { ClientInfo } from '../common/http/client-info';
 import { AppConfig } from '../config/app-config';
@@ -29,17 +30,21 @@ export class AuditService {
     private readonly config: AppConfig,
   ) {}
 
-  record(type: AuditEventType, context: AuditContext): Promise<void> {
-    return this.events.insert({
-      type,
-      userId: context.userId ?? null,
-      actorId: context.actorId ?? null,
-      sessionId: context.sessionId ?? null,
-      ip: context.client?.ip ?? null,
-      userAgent: context.client?.userAgent ?? null,
-      details: context.details ? cleanDetails(context.details) : null,
-      createdAt: this.clock.now(),
-    });
+  /** Writes the event, within `manager`'s transaction when one is given. */
+  record(type: AuditEventType, context: AuditContext, manager?: EntityManager): Promise<void> {
+    return this.events.insert(
+      {
+        type,
+        userId: context.userId ?? null,
+        actorId: context.actorId ?? null,
+        sessionId: context.sessionId ?? null,
+        ip: context.client?.ip ?? null,
+        userAgent: context.client?.userAgent ?? null,
+        details: context.details ? cleanDetails(context.details) : null,
+        createdAt: this.clock.now(),
+      },
+      manager,
+    );
   }
 
   /** Deletes the events older than AUDIT_RETENTION; returns how many. */

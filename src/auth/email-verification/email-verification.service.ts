@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AuditEventType } from '../../audit/audit-event-type';
 import { AuditService } from '../../audit/audit.service';
 import type { ClientInfo } from '../../common/http/client-info';
@@ -30,21 +31,28 @@ export class EmailVerificationService {
   }
 
   /** Mails a new link (older ones stop working); call it once the account is committed. */
-  async sendLink(user: User, client: ClientInfo): Promise<void> {
-    const token = await this.tokens.issue(user.id, PURPOSE, this.ttlSeconds);
+  async sendLink(user: User, client: ClientInfo, type = AuditEventType.EmailVerificationSent): Promise<void> {
+    const token = await this.tokens.issue(user.id, PURPOSE, this.ttlSeconds, (manager) =>
+      this.audit.record(type, { userId: user.id, client, details: { email: user.email, mailed: 'yes' } }, manager),
+    );
     this.mailer.queue(verificationMail(user.email, this.links.verifyEmail(token), this.ttlSeconds));
-    await this.audit.record(AuditEventType.EmailVerificationSent, { userId: user.id, client });
   }
 
-  /** The same work and the same silence whether or not the address has an unverified account. */
+  /** The same work (two lookups, a token's worth of hashing, one committed write) and answer for every address. */
   async resend(email: string, client: ClientInfo): Promise<void> {
     const user = await this.users.findByEmail(email);
-    const due = user && !user.disabled && user.emailVerifiedAt === null;
-    if (due && !(await this.tokens.sentRecently(user.id, PURPOSE))) {
-      await this.sendLink(user, client);
+    const recently = await this.tokens.sentRecently(user?.id ?? randomUUID(), PURPOSE);
+    if (user && !user.disabled && user.emailVerifiedAt === null && !recently) {
+      await this.sendLink(user, client, AuditEventType.EmailVerificationRequested);
       return;
     }
-    this.tokens.issueNothing();
+    await this.tokens.issueNothing(PURPOSE, (manager) =>
+      this.audit.record(
+        AuditEventType.EmailVerificationRequested,
+        { userId: user?.id, client, details: { email, mailed: 'no' } },
+        manager,
+      ),
+    );
     this.mailer.queueWithoutSending(verificationMail(email, this.links.verifyEmail(''), this.ttlSeconds));
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { EntityManager, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { insertOnly } from '../../database/insert-only';
 import { MailedToken, MailedTokenPurpose } from './mailed-token.entity';
 
@@ -8,12 +9,27 @@ import { MailedToken, MailedTokenPurpose } from './mailed-token.entity';
 export class MailedTokensRepository {
   constructor(@InjectRepository(MailedToken) private readonly tokens: Repository<MailedToken>) {}
 
-  /** Stores a token after deleting the user's others of that purpose, in one transaction. */
-  async replace(token: Omit<MailedToken, 'id' | 'user'>): Promise<void> {
+  /** Stores a token after deleting the user's others of that purpose, and `alsoWrite`s, in one transaction. */
+  async replace(
+    token: Omit<MailedToken, 'id' | 'user'>,
+    alsoWrite: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
     await this.tokens.manager.transaction(async (manager) => {
       const tokens = manager.getRepository(MailedToken);
       await tokens.delete({ userId: token.userId, purpose: token.purpose });
       await insertOnly(tokens, token);
+      await alsoWrite(manager);
+    });
+  }
+
+  /** The statements of `replace` that an address without an account can run: a delete that finds nothing. */
+  async replaceNothing(
+    purpose: MailedTokenPurpose,
+    alsoWrite: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    await this.tokens.manager.transaction(async (manager) => {
+      await manager.getRepository(MailedToken).delete({ userId: randomUUID(), purpose });
+      await alsoWrite(manager);
     });
   }
 

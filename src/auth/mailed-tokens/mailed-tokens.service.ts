@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from '../sessions/refresh-token-value';
 import { MailedTokenPurpose } from './mailed-token.entity';
@@ -21,21 +22,33 @@ export class MailedTokensService {
     private readonly clock: Clock,
   ) {}
 
-  /** A new token for the user, retiring their older ones of this purpose. */
-  async issue(userId: string, purpose: MailedTokenPurpose, ttlSeconds: number): Promise<string> {
+  /**
+   * A new token for the user, retiring their older ones of this purpose; `alsoWrite` (an audit event) commits with
+   * it, so that a request that issues a token makes one write transaction, like one that does not.
+   */
+  async issue(
+    userId: string,
+    purpose: MailedTokenPurpose,
+    ttlSeconds: number,
+    alsoWrite: (manager: EntityManager) => Promise<void>,
+  ): Promise<string> {
     const token = newRefreshToken();
     const issuedAt = this.clock.now();
     const expiresAt = new Date(issuedAt.getTime() + ttlSeconds * 1000);
-    await this.tokens.replace({ userId, purpose, tokenHash: hashRefreshToken(token), issuedAt, expiresAt });
+    await this.tokens.replace({ userId, purpose, tokenHash: hashRefreshToken(token), issuedAt, expiresAt }, alsoWrite);
     return token;
   }
 
-  /** The hashing an issue costs, without storing anything: for addresses that have no account. */
-  issueNothing(): void {
+  /**
+   * What an issue costs (the hashing, and a transaction with `alsoWrite` in it), storing no token: for addresses
+   * that get no mail, so that their answer takes as long.
+   */
+  async issueNothing(purpose: MailedTokenPurpose, alsoWrite: (manager: EntityManager) => Promise<void>): Promise<void> {
     hashRefreshToken(newRefreshToken());
+    await this.tokens.replaceNothing(purpose, alsoWrite);
   }
 
-  /** True when a token of this purpose went out to the user within the cooldown. */
+  /** True when a token of this purpose went out to the user within the cooldown; ask it for a random id when none. */
   async sentRecently(userId: string, purpose: MailedTokenPurpose): Promise<boolean> {
     const latest = await this.tokens.latestIssuedAt(userId, purpose, this.clock.now());
     return latest !== null && this.clock.now().getTime() - latest.getTime() < MAIL_COOLDOWN_MS;

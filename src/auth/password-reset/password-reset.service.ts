@@ -1,4 +1,6 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { AuditEventType } from '../../audit/audit-event-type';
 import { AuditService } from '../../audit/audit.service';
 import type { ClientInfo } from '../../common/http/client-info';
@@ -39,24 +41,26 @@ export class PasswordResetService {
   }
 
   /**
-   * Mails a link to an existing, enabled account. Every address gets the same work (a lookup, a token's worth of
-   * hashing, a queued mail, an audit event) and the same answer, so neither the body nor the time tells who has one.
+   * Mails a link to an existing, enabled account. Every address gets the same work (two lookups, a token's worth of
+   * hashing, a queued mail, one committed write) and the same answer, so neither the body nor the time tells who
+   * has one.
    */
   async requestReset(email: string, client: ClientInfo): Promise<void> {
     const user = await this.users.findByEmail(email);
-    const sent = user !== null && !user.disabled && !(await this.tokens.sentRecently(user.id, PURPOSE));
-    if (sent) {
-      const token = await this.tokens.issue(user.id, PURPOSE, this.ttlSeconds);
+    const recently = await this.tokens.sentRecently(user?.id ?? randomUUID(), PURPOSE);
+    const recordAsked = (mailed: boolean) => (manager: EntityManager) =>
+      this.audit.record(
+        AuditEventType.PasswordResetRequested,
+        { userId: user?.id, client, details: { email, mailed: mailed ? 'yes' : 'no' } },
+        manager,
+      );
+    if (user && !user.disabled && !recently) {
+      const token = await this.tokens.issue(user.id, PURPOSE, this.ttlSeconds, recordAsked(true));
       this.mailer.queue(passwordResetMail(user.email, this.links.resetPassword(token), this.ttlSeconds));
-    } else {
-      this.tokens.issueNothing();
-      this.mailer.queueWithoutSending(passwordResetMail(email, this.links.resetPassword(''), this.ttlSeconds));
+      return;
     }
-    await this.audit.record(AuditEventType.PasswordResetRequested, {
-      userId: user?.id,
-      client,
-      details: { email, mailed: sent ? 'yes' : 'no' },
-    });
+    await this.tokens.issueNothing(PURPOSE, recordAsked(false));
+    this.mailer.queueWithoutSending(passwordResetMail(email, this.links.resetPassword(''), this.ttlSeconds));
   }
 
   /**
