@@ -75,6 +75,10 @@ describe('Password reset (e2e)', () => {
     expect(sink.mailsTo(unknown)).toEqual([]);
   });
 
+  it('should refuse what is not an email address with a 400 naming the field', async () => {
+    expectFieldErrors(await forgotPassword(app, 'not an address'), ['email']);
+  });
+
   it('should set the new password, end every session at once, mail a notice, and sign nobody in', async () => {
     const { email, password, tokens } = await registerAndLogin(app);
     const token = await resetToken(email);

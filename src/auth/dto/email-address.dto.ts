@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { normaliseEmail } from '../../common/http/transforms';
 
 export class EmailAddressDto {
@@ -8,6 +8,7 @@ export class EmailAddressDto {
    * @example "ada@example.org"
    */
   @Transform(normaliseEmail)
+  @IsEmail()
   @MaxLength(320)
   @IsString()
   email: string;
