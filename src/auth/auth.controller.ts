@@ -2,10 +2,12 @@ import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res } from '
 import type { FastifyReply } from 'fastify';
 import {
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { Client } from '../common/http/client-info';
@@ -20,6 +22,7 @@ import type { AuthUser } from './decorators/auth-user';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { LoginDto } from './dto/login.dto';
+import { MfaRequiredResponseDto } from './mfa/dto/mfa-required-response.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { RegisterDto } from './dto/register.dto';
@@ -51,8 +54,15 @@ export class AuthController {
     description: 'The email or password is wrong, or the account is disabled.',
     type: ProblemDto,
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  login(@Body() credentials: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+  @ApiExtraModels(MfaRequiredResponseDto)
+  @ApiOkResponse({
+    description: 'Tokens; or, with two-factor sign-in on, an mfaToken for `/auth/mfa/verify` and no tokens.',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaRequiredResponseDto) }] },
+  })
+  login(
+    @Body() credentials: LoginDto,
+    @Client() client: ClientInfo,
+  ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
     return this.auth.login(credentials, client);
   }
 
@@ -113,13 +123,14 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     type: VerifyResponseDto,
-    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id.',
+    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id, X-Auth-Amr.',
   })
   verify(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
     void reply.headers({
       'X-Auth-User-Id': caller.id,
       'X-Auth-Roles': caller.roles.join(','),
       'X-Auth-Session-Id': caller.sessionId,
+      'X-Auth-Amr': caller.amr.join(','),
     });
     return toVerifyResponse(caller);
   }

@@ -6,6 +6,7 @@ import { RefreshTokenSuccessor1796188626940 } from './1796188626940-RefreshToken
 import { CredentialVersion1796188715272 } from './1796188715272-CredentialVersion';
 import { DeviceTokens1796188929734 } from './1796188929734-DeviceTokens';
 import { SigningKeyNext1796190005681 } from './1796190005681-SigningKeyNext';
+import { TwoFactor1796219487636 } from './1796219487636-TwoFactor';
 
 export const POSTGRES_MIGRATIONS = [
   Initial1795891743588,
@@ -15,4 +16,5 @@ export const POSTGRES_MIGRATIONS = [
   CredentialVersion1796188715272,
   DeviceTokens1796188929734,
   SigningKeyNext1796190005681,
+  TwoFactor1796219487636,
 ];
