@@ -44,7 +44,10 @@ export class AuthController {
     return this.auth.register(details);
   }
 
-  /** Exchanges an email and password for an access token and a refresh token, starting a session. */
+  /**
+   * Exchanges an email and password for an access token and a refresh token, starting a session; with two-factor
+   * sign-in on, for an mfaToken to send with a code to `/auth/mfa/verify` instead.
+   */
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)
