@@ -1,5 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { CleanupService } from '../src/auth/cleanup.service';
+import { MfaChallenge } from '../src/auth/mfa/mfa-challenge.entity';
 import { RecoveryCode } from '../src/auth/mfa/recovery-code.entity';
 import { TotpFactor } from '../src/auth/mfa/totp-factor.entity';
 import { Clock } from '../src/common/clock';
@@ -309,6 +311,20 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
         await mfa.verify(app, { mfaToken: late.mfaToken, code: totpCode(account.secret, clock.now()) }),
         401,
       );
+    });
+
+    it('should delete expired mfaTokens in the clean-up, and keep live ones', async () => {
+      const account = await enrolledAccount();
+      const challenges = () => app.get(DataSource).getRepository(MfaChallenge).countBy({ userId: account.user.id });
+      await loginToMfaStep(app, account.email, account.password);
+
+      clock.advanceSeconds(299);
+      await app.get(CleanupService).run();
+      expect(await challenges()).toBe(1);
+      clock.advanceSeconds(1);
+      await app.get(CleanupService).run();
+
+      expect(await challenges()).toBe(0);
     });
 
     it('should kill an mfaToken after 5 wrong tries, the right code included after', async () => {

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AuditService } from '../audit/audit.service';
 import { CleanupService } from './cleanup.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
+import { MfaChallengesService } from './mfa/mfa-challenges.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -12,6 +13,7 @@ describe('CleanupService', () => {
   let revocations: { purgeExpired: jest.Mock<Promise<number>, []> };
   let deviceTokens: { purgeExpired: jest.Mock<Promise<number>, []> };
   let audit: { purgeExpired: jest.Mock<Promise<number>, []> };
+  let mfaChallenges: { purgeExpired: jest.Mock<Promise<number>, []> };
   let logError: jest.SpyInstance;
 
   beforeEach(async () => {
@@ -19,6 +21,7 @@ describe('CleanupService', () => {
     revocations = { purgeExpired: jest.fn(() => Promise.resolve(2)) };
     deviceTokens = { purgeExpired: jest.fn(() => Promise.resolve(1)) };
     audit = { purgeExpired: jest.fn(() => Promise.resolve(5)) };
+    mfaChallenges = { purgeExpired: jest.fn(() => Promise.resolve(4)) };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const moduleRef = await Test.createTestingModule({
@@ -28,6 +31,7 @@ describe('CleanupService', () => {
         { provide: RevocationsService, useValue: revocations },
         { provide: DeviceTokensService, useValue: deviceTokens },
         { provide: AuditService, useValue: audit },
+        { provide: MfaChallengesService, useValue: mfaChallenges },
       ],
     }).compile();
     cleanup = moduleRef.get(CleanupService);
@@ -39,13 +43,14 @@ describe('CleanupService', () => {
     jest.restoreAllMocks();
   });
 
-  it('should purge finished sessions, expired revocations and device tokens, and old audit events', async () => {
+  it('should purge finished sessions, expired revocations, device tokens and mfaTokens, and old audit events', async () => {
     await expect(cleanup.run()).resolves.toBeUndefined();
 
     expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
     expect(revocations.purgeExpired).toHaveBeenCalledTimes(1);
     expect(deviceTokens.purgeExpired).toHaveBeenCalledTimes(1);
     expect(audit.purgeExpired).toHaveBeenCalledTimes(1);
+    expect(mfaChallenges.purgeExpired).toHaveBeenCalledTimes(1);
   });
 
   it('should log a failure and not throw, so the next run still happens', async () => {

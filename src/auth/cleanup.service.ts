@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
+import { MfaChallengesService } from './mfa/mfa-challenges.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -20,6 +21,7 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly revocations: RevocationsService,
     private readonly deviceTokens: DeviceTokensService,
     private readonly audit: AuditService,
+    private readonly mfaChallenges: MfaChallengesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,10 +38,11 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
       const revocations = await this.revocations.purgeExpired();
       const deviceTokens = await this.deviceTokens.purgeExpired();
       const events = await this.audit.purgeExpired();
-      if (sessions + revocations + deviceTokens + events > 0) {
+      const challenges = await this.mfaChallenges.purgeExpired();
+      if (sessions + revocations + deviceTokens + events + challenges > 0) {
         this.logger.log(
           `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s), ` +
-            `${deviceTokens} expired device token(s) and ${events} audit event(s)`,
+            `${deviceTokens} expired device token(s), ${challenges} expired mfaToken(s) and ${events} audit event(s)`,
         );
       }
     } catch (error) {
