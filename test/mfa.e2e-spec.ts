@@ -2,6 +2,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { CleanupService } from '../src/auth/cleanup.service';
 import { MfaChallenge } from '../src/auth/mfa/mfa-challenge.entity';
+import { MFA_TOKEN_TTL_SECONDS } from '../src/auth/mfa/mfa-challenges.service';
+import { RECOVERY_CODE_COUNT } from '../src/auth/mfa/recovery-codes';
 import { RecoveryCode } from '../src/auth/mfa/recovery-code.entity';
 import { TotpFactor } from '../src/auth/mfa/totp-factor.entity';
 import { Clock } from '../src/common/clock';
@@ -90,8 +92,8 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       const response = await mfa.confirm(app, tokens.accessToken, nextCode(clock, secret)).expect(200);
 
       const { recoveryCodes } = response.body as { recoveryCodes: string[] };
-      expect(recoveryCodes).toHaveLength(10);
-      expect(new Set(recoveryCodes).size).toBe(10);
+      expect(recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
+      expect(new Set(recoveryCodes).size).toBe(RECOVERY_CODE_COUNT);
       recoveryCodes.forEach((code) => expect(code).toMatch(/^[0-9a-f]{5}(-[0-9a-f]{5}){3}$/));
       const me = await getMe(app, tokens.accessToken).expect(200);
       expect(me.body).toMatchObject({ mfaEnabled: true });
@@ -164,7 +166,9 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       }
       const factor = await dataSource.getRepository(TotpFactor).findOneByOrFail({ userId: account.user.id });
       expect(factor.sealedSecret).toMatch(/^v1\./);
-      expect(await dataSource.getRepository(RecoveryCode).countBy({ userId: account.user.id })).toBe(10);
+      expect(await dataSource.getRepository(RecoveryCode).countBy({ userId: account.user.id })).toBe(
+        RECOVERY_CODE_COUNT,
+      );
     });
   });
 
@@ -180,7 +184,7 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       expect(response.body).toEqual({
         mfaRequired: true,
         mfaToken: expect.stringMatching(/^[\w-]{43}$/),
-        expiresIn: 300,
+        expiresIn: MFA_TOKEN_TTL_SECONDS,
       });
       expect(response.headers['cache-control']).toBe('no-store');
     });
@@ -303,9 +307,9 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       const early = await loginToMfaStep(app, account.email, account.password);
       const late = await loginToMfaStep(app, account.email, account.password);
 
-      clock.advanceSeconds(299);
+      clock.advanceSeconds(MFA_TOKEN_TTL_SECONDS - 1);
       await mfa.verify(app, { mfaToken: early.mfaToken, code: totpCode(account.secret, clock.now()) }).expect(200);
-      clock.advanceSeconds(31);
+      clock.advanceSeconds(1);
 
       expectProblem(
         await mfa.verify(app, { mfaToken: late.mfaToken, code: totpCode(account.secret, clock.now()) }),
@@ -318,7 +322,7 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       const challenges = () => app.get(DataSource).getRepository(MfaChallenge).countBy({ userId: account.user.id });
       await loginToMfaStep(app, account.email, account.password);
 
-      clock.advanceSeconds(299);
+      clock.advanceSeconds(MFA_TOKEN_TTL_SECONDS - 1);
       await app.get(CleanupService).run();
       expect(await challenges()).toBe(1);
       clock.advanceSeconds(1);
@@ -483,7 +487,7 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
         .expect(200);
 
       const { recoveryCodes } = response.body as { recoveryCodes: string[] };
-      expect(recoveryCodes).toHaveLength(10);
+      expect(recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
       expect(recoveryCodes).not.toContain(account.recoveryCodes[0]);
       const { mfaToken } = await loginToMfaStep(app, account.email, account.password);
       expectProblem(await mfa.verify(app, { mfaToken, recoveryCode: account.recoveryCodes[0] }), 403);
