@@ -550,7 +550,8 @@ describe('Two-factor codes are limited per account (e2e)', () => {
   let app: NestFastifyApplication;
   let clock: FakeClock;
 
-  beforeAll(async () => {
+  // An app of its own for each test: every test counts from one address, and counts are kept for an hour.
+  beforeEach(async () => {
     clock = new FakeClock(TEN_MINUTES_AGO());
     app = await createTestApp({
       env: { RATE_LIMIT_ENABLED: 'true' },
@@ -558,7 +559,7 @@ describe('Two-factor codes are limited per account (e2e)', () => {
     });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await app.close();
   });
 
@@ -606,6 +607,27 @@ describe('Two-factor codes are limited per account (e2e)', () => {
     const trusted = (await ownerLogin(deviceToken).expect(200)).body as MfaRequiredBody;
 
     await ownerVerify({ mfaToken: trusted.mfaToken, code }).expect(200);
+  });
+
+  it('should hold a client back after 9 wrong codes across accounts', async () => {
+    const first = await registerAndLogin(app);
+    const second = await registerAndLogin(app);
+    const { secret } = await enableTotp(app, clock, second.tokens.accessToken);
+    await enableTotp(app, clock, first.tokens.accessToken);
+    const code = nextCode(clock, secret);
+    const firstStep = await loginToMfaStep(app, first.email, first.password);
+    const secondStep = await loginToMfaStep(app, second.email, second.password);
+    // 5 wrong codes for the first account, 4 for the second: neither account is held back, the client is.
+    for (let attempt = 0; attempt < MFA_LIMITS.client; attempt++) {
+      const { mfaToken } = attempt < MFA_LIMITS.pair ? firstStep : secondStep;
+      expectProblem(await mfa.verify(app, { mfaToken, code: '000000' }), 403);
+    }
+    const fresh = await loginToMfaStep(app, second.email, second.password);
+
+    const blocked = await mfa.verify(app, { mfaToken: fresh.mfaToken, code });
+
+    expectProblem(blocked, 429);
+    await mfa.verify(app, { mfaToken: fresh.mfaToken, code }).agent(fromAddress('127.0.0.3')).expect(200);
   });
 
   it('should count wrong codes when turning two-factor off too', async () => {

@@ -27,6 +27,8 @@ export const MFA_LIMITS = {
   triesPerToken: 5,
   /** Free wrong codes for one account from one client. */
   pair: 5,
+  /** Free wrong codes from one client across every account, as for logins. */
+  client: 9,
   /** Free wrong codes for one account from every client without its device token, however many mfaTokens. */
   account: 5,
 } as const;
