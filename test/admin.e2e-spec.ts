@@ -24,7 +24,17 @@ interface UserPage {
   limit: number;
 }
 
-const USER_KEYS = ['createdAt', 'disabled', 'displayName', 'email', 'emailVerified', 'id', 'roles', 'updatedAt'];
+const USER_KEYS = [
+  'createdAt',
+  'disabled',
+  'displayName',
+  'email',
+  'emailVerified',
+  'id',
+  'mfaEnabled',
+  'roles',
+  'updatedAt',
+];
 
 describe('Admin: /api/v1/users (e2e)', () => {
   let app: NestFastifyApplication;

@@ -48,6 +48,7 @@ describe('Auth (e2e)', () => {
         roles: ['user'],
         emailVerified: false,
         disabled: false,
+        mfaEnabled: false,
         createdAt: expect.stringMatching(ISO_TIMESTAMP),
         updatedAt: expect.stringMatching(ISO_TIMESTAMP),
       });
@@ -216,6 +217,7 @@ describe('Auth (e2e)', () => {
         sid: expect.stringMatching(UUID),
         client_id: 'bastion',
         roles: ['user'],
+        amr: ['pwd'],
       });
       expect(Math.abs((claims.iat as number) - now)).toBeLessThanOrEqual(60);
       expect(JSON.stringify(claims)).not.toMatch(/grace|hopper|@example/i);

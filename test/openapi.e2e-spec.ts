@@ -42,6 +42,11 @@ const ROUTES: [method: string, path: string, needsToken: boolean][] = [
   ['post', '/api/v1/auth/password/forgot', false],
   ['post', '/api/v1/auth/password/reset', false],
   ['post', '/api/v1/admin/keys/rotate', true],
+  ['post', '/api/v1/auth/mfa/totp/setup', true],
+  ['post', '/api/v1/auth/mfa/totp/confirm', true],
+  ['delete', '/api/v1/auth/mfa/totp', true],
+  ['post', '/api/v1/auth/mfa/recovery-codes', true],
+  ['post', '/api/v1/auth/mfa/verify', false],
   ['get', '/api/v1/admin/audit', true],
   ['get', '/.well-known/jwks.json', false],
   ['get', '/health', false],
@@ -120,6 +125,10 @@ describe('OpenAPI (e2e)', () => {
     ['post', '/api/v1/auth/refresh', ['refreshToken'], ['refreshToken']],
     ['patch', '/api/v1/users/me', ['displayName'], ['displayName']],
     ['delete', '/api/v1/users/me', ['password'], ['password']],
+    ['post', '/api/v1/auth/mfa/totp/confirm', ['code'], ['code']],
+    ['delete', '/api/v1/auth/mfa/totp', ['password', 'code'], ['password', 'code']],
+    ['post', '/api/v1/auth/mfa/recovery-codes', ['password', 'code'], ['password', 'code']],
+    ['post', '/api/v1/auth/mfa/verify', ['mfaToken', 'code', 'recoveryCode'], ['mfaToken']],
     ['patch', '/api/v1/users/{id}', ['displayName', 'roles', 'disabled'], []],
   ])('should describe the request body of %s %s with its properties', (method, path, properties, required) => {
     const ref = document.paths[path][method].requestBody?.content['application/json'].schema.$ref;
@@ -132,7 +141,6 @@ describe('OpenAPI (e2e)', () => {
 
   it.each([
     ['post', '/api/v1/auth/register', '201', 'UserResponseDto'],
-    ['post', '/api/v1/auth/login', '200', 'TokenResponseDto'],
     ['post', '/api/v1/auth/refresh', '200', 'TokenResponseDto'],
     ['post', '/api/v1/auth/logout', '204', null],
     ['get', '/api/v1/users/me', '200', 'UserResponseDto'],
@@ -151,12 +159,33 @@ describe('OpenAPI (e2e)', () => {
     ['post', '/api/v1/auth/password', '204', null],
     ['post', '/api/v1/admin/keys/rotate', '201', 'RotatedKeyDto'],
     ['get', '/api/v1/admin/audit', '200', 'AuditPageDto'],
+    ['post', '/api/v1/auth/mfa/totp/setup', '200', 'TotpSetupResponseDto'],
+    ['post', '/api/v1/auth/mfa/totp/confirm', '200', 'RecoveryCodesResponseDto'],
+    ['delete', '/api/v1/auth/mfa/totp', '204', null],
+    ['post', '/api/v1/auth/mfa/recovery-codes', '200', 'RecoveryCodesResponseDto'],
+    ['post', '/api/v1/auth/mfa/verify', '200', 'TokenResponseDto'],
   ])('should document the success answer of %s %s: %s %s', (method, path, status, schemaName) => {
     const response = document.paths[path][method].responses[status];
 
     expect(response).toBeDefined();
     const ref = response.content?.['application/json'].schema.$ref;
     expect(ref).toBe(schemaName === null ? undefined : `#/components/schemas/${schemaName}`);
+  });
+
+  it('should document both answers of a login: tokens, or the two-factor step', () => {
+    const schema = document.paths['/api/v1/auth/login'].post.responses['200'].content?.['application/json'].schema as {
+      oneOf?: { $ref: string }[];
+    };
+
+    expect(schema.oneOf).toEqual([
+      { $ref: '#/components/schemas/TokenResponseDto' },
+      { $ref: '#/components/schemas/MfaRequiredResponseDto' },
+    ]);
+    expect(document.components.schemas.MfaRequiredResponseDto.required?.sort()).toEqual([
+      'expiresIn',
+      'mfaRequired',
+      'mfaToken',
+    ]);
   });
 
   it('should document page, limit and search of GET /users as optional query parameters', () => {

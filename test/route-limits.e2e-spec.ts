@@ -46,6 +46,23 @@ describe('Per-client route limits (e2e)', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     await refresh('127.0.0.23').expect(401);
   });
+
+  it('should limit two-factor verifies per client, as generously', async () => {
+    const verify = (address: string) =>
+      api(app)
+        .post('/api/v1/auth/mfa/verify')
+        .agent(fromAddress(address))
+        .send({ mfaToken: 'x'.repeat(43), code: '123456' });
+    for (let attempt = 0; attempt < ROUTE_LIMITS.mfaVerify.limit; attempt++) {
+      await verify('127.0.0.25').expect(401);
+    }
+
+    const refused = await verify('127.0.0.25');
+
+    expectProblem(refused, 429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await verify('127.0.0.26').expect(401);
+  });
 });
 
 describe('Route limits with RATE_LIMIT_ENABLED=false (e2e)', () => {

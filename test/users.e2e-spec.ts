@@ -92,6 +92,7 @@ describe('Own account: /api/v1/users/me (e2e)', () => {
       ['disabled', { disabled: false }],
       ['email', { email: 'someone-else@example.test' }],
       ['emailVerified', { emailVerified: true }],
+      ['mfaEnabled', { mfaEnabled: false }],
       ['id', { id: '00000000-0000-4000-8000-000000000000' }],
     ])('should reject the unknown field %s with 400 and change nothing', async (field, extra) => {
       const before = (await getMe(caller.tokens.accessToken)).body as UserBody;

@@ -28,10 +28,11 @@ describe('Forward auth: GET /api/v1/auth/verify (e2e)', () => {
     const response = await verify(tokens.accessToken).expect(200);
 
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.body).toEqual({ sub: user.id, sid: sidOf(tokens), roles: ['user'], exp: claims.exp });
+    expect(response.body).toEqual({ sub: user.id, sid: sidOf(tokens), roles: ['user'], amr: ['pwd'], exp: claims.exp });
     expect(response.headers['x-auth-user-id']).toBe(user.id);
     expect(response.headers['x-auth-roles']).toBe('user');
     expect(response.headers['x-auth-session-id']).toBe(sidOf(tokens));
+    expect(response.headers['x-auth-amr']).toBe('pwd');
     expect(response.headers['cache-control']).toBe('no-store');
   });
 

@@ -4,10 +4,12 @@ import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { Client } from '../common/http/client-info';
@@ -23,6 +25,7 @@ import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { AcceptedResponseDto } from './dto/accepted-response.dto';
 import { LoginDto } from './dto/login.dto';
+import { MfaRequiredResponseDto } from './mfa/dto/mfa-required-response.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { RegisterDto } from './dto/register.dto';
@@ -58,7 +61,10 @@ export class AuthController {
     return registration.created;
   }
 
-  /** Exchanges an email and password for an access token and a refresh token, starting a session. */
+  /**
+   * Exchanges an email and password for an access token and a refresh token, starting a session; with two-factor
+   * sign-in on, for an mfaToken to send with a code to `/auth/mfa/verify` instead.
+   */
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)
@@ -74,8 +80,15 @@ export class AuthController {
       'only ever after the right password.',
     type: ProblemDto,
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  login(@Body() credentials: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+  @ApiExtraModels(MfaRequiredResponseDto)
+  @ApiOkResponse({
+    description: 'Tokens; or, with two-factor sign-in on, an mfaToken for `/auth/mfa/verify` and no tokens.',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaRequiredResponseDto) }] },
+  })
+  login(
+    @Body() credentials: LoginDto,
+    @Client() client: ClientInfo,
+  ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
     return this.auth.login(credentials, client);
   }
 
@@ -136,13 +149,14 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     type: VerifyResponseDto,
-    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id.',
+    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id, X-Auth-Amr.',
   })
   verify(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
     void reply.headers({
       'X-Auth-User-Id': caller.id,
       'X-Auth-Roles': caller.roles.join(','),
       'X-Auth-Session-Id': caller.sessionId,
+      'X-Auth-Amr': caller.amr.join(','),
     });
     return toVerifyResponse(caller);
   }

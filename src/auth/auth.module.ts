@@ -24,6 +24,16 @@ import { DeviceTokensRepository } from './device-tokens/device-tokens.repository
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { JwksController } from './keys/jwks.controller';
 import { KeysController } from './keys/keys.controller';
+import { MfaChallenge } from './mfa/mfa-challenge.entity';
+import { MfaChallengesRepository } from './mfa/mfa-challenges.repository';
+import { MfaChallengesService } from './mfa/mfa-challenges.service';
+import { MfaCodeThrottle } from './mfa/mfa-code-throttle';
+import { MfaController } from './mfa/mfa.controller';
+import { MfaFactorsRepository } from './mfa/mfa-factors.repository';
+import { MfaService } from './mfa/mfa.service';
+import { RecoveryCode } from './mfa/recovery-code.entity';
+import { TotpFactor } from './mfa/totp-factor.entity';
+import { TotpSecretSealer } from './mfa/totp-secret-sealer';
 import { KeyRotationService } from './keys/key-rotation.service';
 import { JwtStrategy } from './jwt.strategy';
 import { KeyRing } from './keys/key-ring.service';
@@ -43,7 +53,17 @@ import { AccessTokensService } from './tokens/access-tokens.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SigningKey, Session, RefreshToken, Revocation, DeviceToken, MailedToken]),
+    TypeOrmModule.forFeature([
+      SigningKey,
+      Session,
+      RefreshToken,
+      Revocation,
+      DeviceToken,
+      TotpFactor,
+      RecoveryCode,
+      MfaChallenge,
+      MailedToken,
+    ]),
     AuditModule,
     MailModule,
     PassportModule,
@@ -58,6 +78,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     KeysController,
     EmailVerificationController,
     PasswordResetController,
+    MfaController,
   ],
   providers: [
     AuthService,
@@ -78,6 +99,12 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     EmailVerificationService,
     PasswordResetService,
     PasswordGuessingListener,
+    MfaService,
+    MfaChallengesService,
+    MfaChallengesRepository,
+    MfaFactorsRepository,
+    MfaCodeThrottle,
+    TotpSecretSealer,
     JwtStrategy,
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

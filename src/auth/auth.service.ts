@@ -14,6 +14,10 @@ import type { AuthUser } from './decorators/auth-user';
 import { AcceptedResponseDto, CHECK_YOUR_MAIL } from './dto/accepted-response.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
+import { DeviceTokensService } from './device-tokens/device-tokens.service';
+import { MfaRequiredResponseDto } from './mfa/dto/mfa-required-response.dto';
+import { VerifyMfaDto } from './mfa/dto/verify-mfa.dto';
+import { MfaChallengesService } from './mfa/mfa-challenges.service';
 import { SessionResponseDto } from './sessions/session-response.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
@@ -24,6 +28,7 @@ import { INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './se
 import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
 import { LoginAttempt, LoginThrottle } from './throttle/login-throttle';
 import { AccessTokensService } from './tokens/access-tokens.service';
+import { AuthMethod } from './tokens/auth-method';
 
 export const INVALID_CREDENTIALS = 'The email or password is wrong.';
 export const PASSWORD_CHANGED_MEANWHILE = 'The account changed while the password was being changed; sign in again.';
@@ -46,6 +51,8 @@ export class AuthService {
     private readonly emailVerification: EmailVerificationService,
     private readonly mailedTokens: MailedTokensService,
     private readonly config: AppConfig,
+    private readonly mfaChallenges: MfaChallengesService,
+    private readonly deviceTokens: DeviceTokensService,
   ) {}
 
   /** Creates the account and mails it a verification link. */
@@ -90,7 +97,7 @@ export class AuthService {
   }
 
   /** One answer for an unknown email, a wrong password and a disabled account, in about the same time. */
-  async login(credentials: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
+  async login(credentials: LoginDto, client: ClientInfo): Promise<TokenResponseDto | MfaRequiredResponseDto> {
     const attempt = await this.throttle.reserve(credentials, client);
     const user = await this.users.findByEmail(credentials.email);
     const check = user
@@ -108,7 +115,20 @@ export class AuthService {
       await this.refuseUnverified(user, attempt, client);
     }
     await this.upgradePasswordHash(user, credentials.password, check);
-    const { current, issued } = await this.startSession(user, client);
+    return this.afterPassword(user, attempt, client);
+  }
+
+  /** With two-factor on, the right password earns only an mfaToken; otherwise the session starts now. */
+  private async afterPassword(
+    user: User,
+    attempt: LoginAttempt,
+    client: ClientInfo,
+  ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
+    if (user.mfaEnabled) {
+      await attempt.passwordAccepted();
+      return this.mfaChallenges.issue(user, attempt.trustedDevice);
+    }
+    const { current, issued } = await this.startSession(user, client, [AuthMethod.Password]);
     const deviceToken = await attempt.succeeded(user.id);
     await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
     return { ...this.tokensFor(current, issued), ...(deviceToken && { deviceToken }) };
@@ -116,9 +136,19 @@ export class AuthService {
 
   /** Told only after the password was right: anyone else gets the usual 401. */
   private async refuseUnverified(user: User, attempt: LoginAttempt, client: ClientInfo): Promise<never> {
-    await attempt.passwordWasRight();
+    await attempt.passwordAccepted();
     await this.audit.record(AuditEventType.LoginUnverified, { userId: user.id, client });
     throw new TypedProblemException('email-not-verified', 403, EMAIL_NOT_VERIFIED);
+  }
+
+  /** The second step of a two-factor login: a right code for the mfaToken starts the session. */
+  async verifyMfa(body: VerifyMfaDto, client: ClientInfo): Promise<TokenResponseDto> {
+    const user = await this.mfaChallenges.redeem(body, client);
+    const { current, issued } = await this.startSession(user, client, [AuthMethod.Password, AuthMethod.Otp]);
+    // The login's own device token, if it had one, is not kept in the clear; a new one takes its place.
+    const deviceToken = await this.deviceTokens.issue(user.id);
+    await this.audit.record(AuditEventType.LoginSucceeded, { userId: user.id, sessionId: issued.sessionId, client });
+    return { ...this.tokensFor(current, issued), ...(deviceToken && { deviceToken }) };
   }
 
   /**
@@ -126,8 +156,12 @@ export class AuthService {
    * it, or was written before the second read. So the token never carries stale roles, and a new password, disabling
    * or deletion (each raises the credential version) stops every login whose password was checked before it.
    */
-  private async startSession(user: User, client: ClientInfo): Promise<{ current: User; issued: IssuedRefreshToken }> {
-    const issued = await this.sessions.start(user.id, client).catch(async (error: unknown) => {
+  private async startSession(
+    user: User,
+    client: ClientInfo,
+    amr: AuthMethod[],
+  ): Promise<{ current: User; issued: IssuedRefreshToken }> {
+    const issued = await this.sessions.start(user.id, client, amr).catch(async (error: unknown) => {
       // The user was deleted while the password was being checked.
       if (!(await this.users.findById(user.id))) {
         throw new UnauthorizedException(INVALID_CREDENTIALS);
@@ -193,7 +227,12 @@ export class AuthService {
   }
 
   private tokensFor(user: User, issued: IssuedRefreshToken): TokenResponseDto {
-    const accessToken = this.accessTokens.issue({ userId: user.id, sessionId: issued.sessionId, roles: user.roles });
+    const accessToken = this.accessTokens.issue({
+      userId: user.id,
+      sessionId: issued.sessionId,
+      roles: user.roles,
+      amr: issued.amr,
+    });
     return {
       tokenType: 'Bearer',
       accessToken,

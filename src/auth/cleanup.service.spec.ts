@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { CleanupService } from './cleanup.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
+import { MfaChallengesService } from './mfa/mfa-challenges.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -14,6 +15,7 @@ describe('CleanupService', () => {
   let deviceTokens: { purgeExpired: jest.Mock<Promise<number>, []> };
   let mailedTokens: { purgeExpired: jest.Mock<Promise<number>, []> };
   let audit: { purgeExpired: jest.Mock<Promise<number>, []> };
+  let mfaChallenges: { purgeExpired: jest.Mock<Promise<number>, []> };
   let logError: jest.SpyInstance;
 
   beforeEach(async () => {
@@ -22,6 +24,7 @@ describe('CleanupService', () => {
     deviceTokens = { purgeExpired: jest.fn(() => Promise.resolve(1)) };
     mailedTokens = { purgeExpired: jest.fn(() => Promise.resolve(4)) };
     audit = { purgeExpired: jest.fn(() => Promise.resolve(5)) };
+    mfaChallenges = { purgeExpired: jest.fn(() => Promise.resolve(4)) };
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const moduleRef = await Test.createTestingModule({
@@ -32,6 +35,7 @@ describe('CleanupService', () => {
         { provide: DeviceTokensService, useValue: deviceTokens },
         { provide: MailedTokensService, useValue: mailedTokens },
         { provide: AuditService, useValue: audit },
+        { provide: MfaChallengesService, useValue: mfaChallenges },
       ],
     }).compile();
     cleanup = moduleRef.get(CleanupService);
@@ -43,7 +47,7 @@ describe('CleanupService', () => {
     jest.restoreAllMocks();
   });
 
-  it('should purge finished sessions, expired revocations, device and mailed tokens, and old audit events', async () => {
+  it('should purge finished sessions, expired revocations, device, mailed and mfa tokens, and old audit events', async () => {
     await expect(cleanup.run()).resolves.toBeUndefined();
 
     expect(sessions.purgeFinished).toHaveBeenCalledTimes(1);
@@ -51,6 +55,7 @@ describe('CleanupService', () => {
     expect(deviceTokens.purgeExpired).toHaveBeenCalledTimes(1);
     expect(mailedTokens.purgeExpired).toHaveBeenCalledTimes(1);
     expect(audit.purgeExpired).toHaveBeenCalledTimes(1);
+    expect(mfaChallenges.purgeExpired).toHaveBeenCalledTimes(1);
   });
 
   it('should log a failure and not throw, so the next run still happens', async () => {

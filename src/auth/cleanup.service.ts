@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AuditService } from '../audit/audit.service';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
 import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
+import { MfaChallengesService } from './mfa/mfa-challenges.service';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionsService } from './sessions/sessions.service';
 
@@ -22,6 +23,7 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly deviceTokens: DeviceTokensService,
     private readonly mailedTokens: MailedTokensService,
     private readonly audit: AuditService,
+    private readonly mfaChallenges: MfaChallengesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,11 +41,12 @@ export class CleanupService implements OnApplicationBootstrap, OnModuleDestroy {
       const deviceTokens = await this.deviceTokens.purgeExpired();
       const mailedTokens = await this.mailedTokens.purgeExpired();
       const events = await this.audit.purgeExpired();
-      if (sessions + revocations + deviceTokens + mailedTokens + events > 0) {
+      const challenges = await this.mfaChallenges.purgeExpired();
+      if (sessions + revocations + deviceTokens + mailedTokens + challenges + events > 0) {
         this.logger.log(
           `Deleted ${sessions} finished session(s), ${revocations} expired revocation(s), ` +
-            `${deviceTokens} expired device token(s), ${mailedTokens} expired mailed token(s) ` +
-            `and ${events} audit event(s)`,
+            `${deviceTokens} expired device token(s), ${mailedTokens} expired mailed token(s), ` +
+            `${challenges} expired mfaToken(s) and ${events} audit event(s)`,
         );
       }
     } catch (error) {

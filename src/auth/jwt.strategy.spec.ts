@@ -19,6 +19,7 @@ import { RevocationsRepository } from './revocations/revocations.repository';
 import { RevocationsService } from './revocations/revocations.service';
 import { InMemoryRevocations } from '../../test/doubles/in-memory-revocations';
 import { AccessTokensService } from './tokens/access-tokens.service';
+import { AuthMethod } from './tokens/auth-method';
 
 const ISSUER = 'https://auth.example.org';
 const AUDIENCE = 'orders-api';
@@ -27,6 +28,7 @@ const SUBJECT = {
   userId: '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60',
   sessionId: 'a1e2c3d4-0000-4000-8000-000000000002',
   roles: [Role.User],
+  amr: [AuthMethod.Password],
 };
 
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -41,6 +43,7 @@ function claims(overrides: Record<string, unknown> = {}): Record<string, unknown
     sid: SUBJECT.sessionId,
     client_id: 'bastion',
     roles: [Role.Admin, Role.User],
+    amr: [AuthMethod.Password, AuthMethod.Otp],
     ...overrides,
   };
 }
@@ -99,6 +102,7 @@ describe('JwtStrategy', () => {
         sessionId: SUBJECT.sessionId,
         tokenId: 'b1e2c3d4-0000-4000-8000-000000000001',
         roles: [Role.Admin, Role.User],
+        amr: [AuthMethod.Password, AuthMethod.Otp],
         expiresAt: 1_800_000_000 + TTL_SECONDS,
       });
     });
@@ -173,6 +177,7 @@ describe('JwtStrategy', () => {
         sessionId: SUBJECT.sessionId,
         tokenId: expect.any(String),
         roles: [Role.User],
+        amr: [AuthMethod.Password],
         expiresAt: clock.nowSeconds() + TTL_SECONDS,
       });
     });

@@ -50,6 +50,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       sessionId: payload.sid,
       tokenId: payload.jti,
       roles: payload.roles,
+      amr: payload.amr,
       expiresAt: payload.exp,
     };
   }

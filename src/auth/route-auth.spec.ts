@@ -88,6 +88,7 @@ describe('route authentication', () => {
 
   it('should find every route of the app', () => {
     expect(routes.map((route) => route.name).sort()).toEqual([
+      'DELETE auth/mfa/totp',
       'DELETE auth/sessions/:id',
       'DELETE users/:id',
       'DELETE users/me',
@@ -108,13 +109,17 @@ describe('route authentication', () => {
       'POST auth/login',
       'POST auth/logout',
       'POST auth/logout-all',
+      'POST auth/mfa/recovery-codes',
+      'POST auth/mfa/totp/confirm',
+      'POST auth/mfa/totp/setup',
+      'POST auth/mfa/verify',
       'POST auth/password',
       'POST auth/password/forgot',
       'POST auth/password/reset',
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(25);
+    expect(routes).toHaveLength(30);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -151,6 +156,10 @@ describe('route authentication', () => {
     'GET auth/verify',
     'GET auth/sessions',
     'DELETE auth/sessions/:id',
+    'POST auth/mfa/totp/setup',
+    'POST auth/mfa/totp/confirm',
+    'DELETE auth/mfa/totp',
+    'POST auth/mfa/recovery-codes',
   ])('should need a valid access token, and no role, on %s', (name) => {
     const route = routes.find((candidate) => candidate.name === name);
 
@@ -174,6 +183,7 @@ describe('route authentication', () => {
       'POST auth/email/resend',
       'POST auth/email/verify',
       'POST auth/login',
+      'POST auth/mfa/verify',
       'POST auth/password/forgot',
       'POST auth/password/reset',
       'POST auth/refresh',

@@ -35,3 +35,42 @@ export async function runInOneTransaction(dataSource: DataSource, steps: Transac
     return true;
   });
 }
+
+class StepChangedNothing extends Error {}
+
+/**
+ * Like runInOneTransaction, but all or nothing: when a `mustChangeOne` step changes no row, every step is rolled
+ * back and the answer is false.
+ */
+export async function runAllOrNothing(dataSource: DataSource, steps: TransactionStep[]): Promise<boolean> {
+  const check = (step: TransactionStep, changed: number | null | undefined) => {
+    if (step.mustChangeOne && changed !== 1) {
+      throw new StepChangedNothing();
+    }
+  };
+  try {
+    if (dataSource.options.type === 'better-sqlite3') {
+      const db = (dataSource.driver as BetterSqlite3Driver).databaseConnection as Database;
+      db.transaction(() => {
+        for (const step of steps) {
+          const [sql, parameters] = step.build(dataSource.manager).getQueryAndParameters();
+          // better-sqlite3 binds no booleans; SQLite stores them as 1 and 0.
+          const values = (parameters as unknown[]).map((value) => (typeof value === 'boolean' ? Number(value) : value));
+          check(step, db.prepare(sql).run(...values).changes);
+        }
+      })();
+    } else {
+      await dataSource.transaction(async (manager) => {
+        for (const step of steps) {
+          check(step, ((await step.build(manager).execute()) as { affected?: number | null }).affected);
+        }
+      });
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof StepChangedNothing) {
+      return false;
+    }
+    throw error;
+  }
+}

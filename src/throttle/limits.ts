@@ -21,6 +21,18 @@ export const PASSWORD_CHECK_LIMITS = {
   sessionEndsAfter: 20,
 } as const;
 
+/** Second-factor codes (`POST /auth/mfa/verify`, and the code asked again to turn two-factor off or renew codes). */
+export const MFA_LIMITS = {
+  /** Tries one mfaToken allows; then it is dead and the password must be given again. */
+  triesPerToken: 5,
+  /** Free wrong codes for one account from one client. */
+  pair: 5,
+  /** Free wrong codes from one client across every account, as for logins. */
+  client: 9,
+  /** Free wrong codes for one account from every client without its device token, however many mfaTokens. */
+  account: 5,
+} as const;
+
 /** The longest a key ever waits; the doubling stops here. */
 export const MAX_DELAY_SECONDS = 15 * 60;
 
@@ -44,6 +56,8 @@ export const ROUTE_LIMITS = {
   // The tokens are 256 random bits: these only keep one client from hammering the database.
   passwordReset: { limit: 60, windowMs: 10 * 60 * 1000 },
   emailVerify: { limit: 60, windowMs: 10 * 60 * 1000 },
+  // As generous: guessing is bounded per account (MFA_LIMITS); this only caps one address's request rate.
+  mfaVerify: { limit: 300, windowMs: 60 * 1000 },
 } as const satisfies Record<string, RouteLimit>;
 
 /** Seconds a client is told to wait when the password-hash queue is full. */

@@ -19,6 +19,7 @@ function existingUser(overrides: Partial<User> = {}): User {
     disabled: false,
     credentialVersion: 0,
     emailVerifiedAt: null,
+    mfaEnabled: false,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-01-01T00:00:00Z'),
     ...overrides,

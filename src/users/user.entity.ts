@@ -29,6 +29,10 @@ export class User {
   @Column({ type: Date, nullable: true })
   emailVerifiedAt: Date | null;
 
+  /** Whether a login needs a second factor (a confirmed TOTP secret) after the password. */
+  @Column({ type: 'boolean', default: false })
+  mfaEnabled: boolean;
+
   @CreateDateColumn()
   createdAt: Date;
 

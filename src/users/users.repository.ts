@@ -42,7 +42,7 @@ export class UsersRepository {
   }
 
   create(fields: Pick<User, 'email' | 'passwordHash' | 'displayName' | 'roles'>): Promise<User> {
-    return this.users.save(this.users.create({ ...fields, disabled: false, emailVerifiedAt: null }));
+    return this.users.save(this.users.create({ ...fields, disabled: false, emailVerifiedAt: null, mfaEnabled: false }));
   }
 
   /** Sets only these columns; disabling also raises the credential version. False when no such user exists. */

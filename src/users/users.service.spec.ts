@@ -30,6 +30,7 @@ function buildUser(overrides: Partial<User> = {}): User {
     disabled: false,
     credentialVersion: 3,
     emailVerifiedAt: null,
+    mfaEnabled: false,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-01-02T00:00:00Z'),
     ...overrides,
@@ -119,6 +120,7 @@ describe('UsersService', () => {
         roles: [Role.User],
         emailVerified: true,
         disabled: false,
+        mfaEnabled: false,
         createdAt: new Date('2026-01-01T00:00:00Z'),
         updatedAt: new Date('2026-01-02T00:00:00Z'),
       });

@@ -9,6 +9,7 @@ export interface UserBody {
   roles: string[];
   emailVerified: boolean;
   disabled: boolean;
+  mfaEnabled: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,4 +1,5 @@
 import { Role } from '../../common/role';
+import type { AuthMethod } from '../tokens/auth-method';
 
 /** Who is calling, as the verified access token says. */
 export interface AuthUser {
@@ -9,6 +10,8 @@ export interface AuthUser {
   /** The token's own id (`jti`). */
   tokenId: string;
   roles: Role[];
+  /** How the user signed in to the session (`amr`). */
+  amr: AuthMethod[];
   /** When the token expires, in seconds since the epoch (`exp`). */
   expiresAt: number;
 }

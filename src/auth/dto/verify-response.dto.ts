@@ -1,5 +1,6 @@
 import { Role } from '../../common/role';
 import type { AuthUser } from '../decorators/auth-user';
+import { AuthMethod } from '../tokens/auth-method';
 
 /** What a gateway learns about a good token; the same values come as X-Auth-* headers. */
 export class VerifyResponseDto {
@@ -8,10 +9,12 @@ export class VerifyResponseDto {
   /** The session id. */
   sid: string;
   roles: Role[];
+  /** How the user signed in: `["pwd"]`, or `["pwd", "otp"]` after a second factor. */
+  amr: AuthMethod[];
   /** When the token expires, in seconds since the epoch. */
   exp: number;
 }
 
 export function toVerifyResponse(caller: AuthUser): VerifyResponseDto {
-  return { sub: caller.id, sid: caller.sessionId, roles: caller.roles, exp: caller.expiresAt };
+  return { sub: caller.id, sid: caller.sessionId, roles: caller.roles, amr: caller.amr, exp: caller.expiresAt };
 }

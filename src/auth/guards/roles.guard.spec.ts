@@ -5,6 +5,7 @@ import { Role } from '../../common/role';
 import type { AuthUser } from '../decorators/auth-user';
 import { Roles } from '../decorators/roles.decorator';
 import { RolesGuard } from './roles.guard';
+import { AuthMethod } from '../tokens/auth-method';
 
 class UsersLikeController {
   anyone(): void {}
@@ -28,7 +29,14 @@ class AdminController {
 }
 
 function caller(...roles: Role[]): AuthUser {
-  return { id: 'user-1', sessionId: 'session-1', tokenId: 'token-1', roles, expiresAt: 1_800_000_900 };
+  return {
+    id: 'user-1',
+    sessionId: 'session-1',
+    tokenId: 'token-1',
+    roles,
+    amr: [AuthMethod.Password],
+    expiresAt: 1_800_000_900,
+  };
 }
 
 function contextFor(controller: new () => object, handler: string, user?: AuthUser): ExecutionContext {

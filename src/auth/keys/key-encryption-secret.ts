@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 
 const DEV_SECRET_FILE = 'key-encryption.secret';
+// The key ring and the TOTP sealer both resolve the secret; the warning is said once.
+let warned = false;
 
 /**
  * The configured KEY_ENCRYPTION_SECRET, or in development one generated once and kept under the data directory,
@@ -19,8 +21,11 @@ export function resolveKeyEncryptionSecret(config: AppConfig, logger: Logger): s
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
-  logger.warn(
-    `KEY_ENCRYPTION_SECRET is not set: using the development secret in ${file}. Set the variable in production.`,
-  );
+  if (!warned) {
+    warned = true;
+    logger.warn(
+      `KEY_ENCRYPTION_SECRET is not set: using the development secret in ${file}. Set the variable in production.`,
+    );
+  }
   return readFileSync(file, 'utf8').trim();
 }

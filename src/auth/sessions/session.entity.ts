@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { User } from '../../users/user.entity';
+import { AuthMethod } from '../tokens/auth-method';
 
 /** One login: the `sid` of its access tokens and the owner of its refresh-token family. */
 @Entity('sessions')
@@ -42,4 +43,8 @@ export class Session {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
+
+  /** How the user proved who they are at login; every access token of the session carries it as `amr`. */
+  @Column({ type: 'simple-array', default: AuthMethod.Password })
+  amr: AuthMethod[];
 }

@@ -177,6 +177,7 @@ describe('SessionsService', () => {
           endReason: null,
           userAgent: CLIENT.userAgent,
           ip: CLIENT.ip,
+          amr: ['pwd'],
         },
       ]);
       expect(issued).toEqual({
@@ -184,6 +185,7 @@ describe('SessionsService', () => {
         userId: USER_ID,
         refreshToken: expect.any(String),
         refreshExpiresIn: 7 * DAY,
+        amr: ['pwd'],
       });
     });
 
@@ -217,6 +219,7 @@ describe('SessionsService', () => {
         userId: USER_ID,
         refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         refreshExpiresIn: 7 * DAY,
+        amr: ['pwd'],
       });
       expect(rotated.refreshToken).not.toBe(started.refreshToken);
       expect(repository.tokens.map((token) => [token.tokenHash, token.retiredAt])).toEqual([

@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config';
 import { UserChangedEvent, UserEvent } from '../../users/user.events';
 import { SessionResponseDto, toSessionResponse } from './session-response.dto';
 import { RevocationsService } from '../revocations/revocations.service';
+import { AuthMethod } from '../tokens/auth-method';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token-value';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
@@ -20,6 +21,8 @@ export interface IssuedRefreshToken {
   refreshToken: string;
   /** Seconds until this refresh token can no longer be used: the nearer of the idle and the absolute limit. */
   refreshExpiresIn: number;
+  /** How the user signed in to the session. */
+  amr: AuthMethod[];
 }
 
 export const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, expired or revoked.';
@@ -38,7 +41,11 @@ export class SessionsService {
     private readonly clock: Clock,
   ) {}
 
-  async start(userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+  async start(
+    userId: string,
+    client: ClientInfo,
+    amr: AuthMethod[] = [AuthMethod.Password],
+  ): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
     const session: Session = {
       id: randomUUID(),
@@ -51,6 +58,7 @@ export class SessionsService {
       endReason: null,
       userAgent: client.userAgent,
       ip: client.ip,
+      amr,
     };
     const refreshToken = newRefreshToken();
     await this.sessions.insertSession(session, hashRefreshToken(refreshToken));
@@ -59,6 +67,7 @@ export class SessionsService {
       userId,
       refreshToken,
       refreshExpiresIn: this.secondsLeft(session.idleExpiresAt, now),
+      amr,
     };
   }
 
@@ -117,6 +126,12 @@ export class SessionsService {
   async endAllOfUser(userId: string, reason: string): Promise<void> {
     await this.revocations.revokeUser(userId);
     await this.endSessions(await this.sessions.findUnendedIdsOfUser(userId), reason);
+  }
+
+  /** Ends every session of the user but this one (whose tokens keep working). */
+  async endOthersOfUser(userId: string, keptSessionId: string, reason: string): Promise<void> {
+    const others = (await this.sessions.findUnendedIdsOfUser(userId)).filter((id) => id !== keptSessionId);
+    await this.endSessions(others, reason);
   }
 
   /** Deletes sessions that can never be used again; their revocation entries are purged separately. */
@@ -184,6 +199,7 @@ export class SessionsService {
       userId: session.userId,
       refreshToken,
       refreshExpiresIn: this.secondsLeft(idleExpiresAt, now),
+      amr: session.amr,
     };
   }
 

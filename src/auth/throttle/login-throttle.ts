@@ -34,15 +34,20 @@ export class LoginAttempt {
    * or null when none could be stored.
    */
   async succeeded(userId: string): Promise<string | null> {
-    await this.passwordWasRight();
+    await this.passwordAccepted();
     return this.deviceToken ?? this.deviceTokens.issue(userId);
   }
 
-  /** Settles the attempt as no failure, without a device token: the password was right, the login goes no further. */
-  async passwordWasRight(): Promise<void> {
+  /** Settles the counts like a success, but issues no device token: the second factor is still to come. */
+  async passwordAccepted(): Promise<void> {
     const [pair, client, account] = this.keys.map((key) => key.id);
     await this.attempt.reset(pair, ...(account ? [account] : []));
     await this.attempt.release(client);
+  }
+
+  /** Whether the login presented a live device token of this account. */
+  get trustedDevice(): boolean {
+    return this.deviceToken !== null;
   }
 }
 

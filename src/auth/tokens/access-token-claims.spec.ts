@@ -24,6 +24,7 @@ function claims(overrides: Partial<Record<keyof AccessTokenClaims, unknown>> = {
     sid: 'a1e2c3d4-0000-4000-8000-000000000002',
     client_id: 'bastion',
     roles: [Role.User],
+    amr: ['pwd'],
     ...overrides,
   };
 }
@@ -89,11 +90,15 @@ describe('hasRequiredClaims', () => {
     expect(hasRequiredClaims(claims(), rules)).toBe(true);
   });
 
+  it('should accept amr with a second factor', () => {
+    expect(hasRequiredClaims(claims({ amr: ['pwd', 'otp'] }), rules)).toBe(true);
+  });
+
   it('should accept both roles', () => {
     expect(hasRequiredClaims(claims({ roles: [Role.Admin, Role.User] }), rules)).toBe(true);
   });
 
-  it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'client_id', 'roles'] as const)(
+  it.each(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'sid', 'client_id', 'roles', 'amr'] as const)(
     'should refuse a payload without %s',
     (claim) => {
       const payload = claims();
@@ -118,6 +123,9 @@ describe('hasRequiredClaims', () => {
     ['a role in another case', { roles: ['Admin'] }],
     ['another client_id', { client_id: 'another-client' }],
     ['a client_id array', { client_id: ['bastion'] }],
+    ['amr as a string', { amr: 'pwd' }],
+    ['an empty amr', { amr: [] }],
+    ['an unknown amr method', { amr: ['pwd', 'face'] }],
   ])('should refuse %s', (_label, overrides) => {
     expect(hasRequiredClaims(claims(overrides), rules)).toBe(false);
   });

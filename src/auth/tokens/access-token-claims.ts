@@ -1,4 +1,5 @@
 import { Role } from '../../common/role';
+import { AUTH_METHODS, AuthMethod } from './auth-method';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 const ACCEPTED_TYPES = new Set([ACCESS_TOKEN_TYPE, 'application/at+jwt']);
@@ -18,6 +19,8 @@ export interface AccessTokenClaims {
   /** RFC 9068: the client the token was issued to. */
   client_id: string;
   roles: Role[];
+  /** RFC 8176: how the user signed in to the session, e.g. `["pwd"]` or `["pwd", "otp"]`. */
+  amr: AuthMethod[];
 }
 
 /** What a verified payload must also satisfy: the checks jsonwebtoken does not make. */
@@ -77,7 +80,10 @@ export function hasRequiredClaims(payload: unknown, rules: ClaimRules): payload 
     (claims.exp as number) - (claims.iat as number) <= rules.maxLifetimeSeconds &&
     Array.isArray(claims.roles) &&
     claims.roles.length > 0 &&
-    claims.roles.every((role) => ROLES.has(role as string))
+    claims.roles.every((role) => ROLES.has(role as string)) &&
+    Array.isArray(claims.amr) &&
+    claims.amr.length > 0 &&
+    claims.amr.every((method) => AUTH_METHODS.has(method as string))
   );
 }
 

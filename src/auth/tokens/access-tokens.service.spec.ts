@@ -4,12 +4,14 @@ import { FakeClock } from '../../../test/doubles/fake-clock';
 import { KeyRing } from '../keys/key-ring.service';
 import { createKeyRingTestingModule } from '../../../test/doubles/key-ring-testing-module';
 import { AccessTokensService } from './access-tokens.service';
+import { AuthMethod } from './auth-method';
 
 const NOW_SECONDS = 1_800_000_000;
 const SUBJECT = {
   userId: '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60',
   sessionId: 'a1e2c3d4-0000-4000-8000-000000000002',
   roles: [Role.Admin, Role.User],
+  amr: [AuthMethod.Password, AuthMethod.Otp],
 };
 
 async function createService(env: Record<string, string>): Promise<{ tokens: AccessTokensService; ring: KeyRing }> {
@@ -50,6 +52,7 @@ describe('AccessTokensService', () => {
         sid: SUBJECT.sessionId,
         client_id: 'bastion',
         roles: [Role.Admin, Role.User],
+        amr: ['pwd', 'otp'],
       });
     });
 

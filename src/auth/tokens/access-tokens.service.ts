@@ -5,12 +5,14 @@ import { Clock } from '../../common/clock';
 import { Role } from '../../common/role';
 import { AppConfig } from '../../config/app-config';
 import { KeyRing } from '../keys/key-ring.service';
+import { AuthMethod } from './auth-method';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims } from './access-token-claims';
 
 export interface AccessTokenSubject {
   userId: string;
   sessionId: string;
   roles: Role[];
+  amr: AuthMethod[];
 }
 
 /** Mints access tokens with the ring's active key, every claim set explicitly. */
@@ -39,6 +41,7 @@ export class AccessTokensService {
       sid: subject.sessionId,
       client_id: this.config.jwt.clientId,
       roles: subject.roles,
+      amr: subject.amr,
     };
     const key = this.keyRing.activeKey;
     return sign(claims, key.signingKey, {

@@ -14,6 +14,8 @@ export class UserResponseDto {
   emailVerified: boolean;
   /** A disabled user can neither log in nor refresh. */
   disabled: boolean;
+  /** Whether a login needs a TOTP code (or a recovery code) after the password. */
+  mfaEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +28,7 @@ export function toUserResponse(user: User): UserResponseDto {
     roles: user.roles,
     emailVerified: user.emailVerifiedAt !== null,
     disabled: user.disabled,
+    mfaEnabled: user.mfaEnabled,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };

@@ -6,6 +6,7 @@ import { RefreshTokenSuccessor1796188626940 } from './1796188626940-RefreshToken
 import { CredentialVersion1796188715272 } from './1796188715272-CredentialVersion';
 import { DeviceTokens1796188929734 } from './1796188929734-DeviceTokens';
 import { SigningKeyNext1796190005681 } from './1796190005681-SigningKeyNext';
+import { TwoFactor1796219487636 } from './1796219487636-TwoFactor';
 import { MailedTokens1796219633538 } from './1796219633538-MailedTokens';
 
 export const POSTGRES_MIGRATIONS = [
@@ -16,5 +17,6 @@ export const POSTGRES_MIGRATIONS = [
   CredentialVersion1796188715272,
   DeviceTokens1796188929734,
   SigningKeyNext1796190005681,
+  TwoFactor1796219487636,
   MailedTokens1796219633538,
 ];

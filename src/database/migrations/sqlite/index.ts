@@ -6,6 +6,7 @@ import { RefreshTokenSuccessor1796188620507 } from './1796188620507-RefreshToken
 import { CredentialVersion1796188711792 } from './1796188711792-CredentialVersion';
 import { DeviceTokens1796188926677 } from './1796188926677-DeviceTokens';
 import { SigningKeyNext1796190003664 } from './1796190003664-SigningKeyNext';
+import { TwoFactor1796219485114 } from './1796219485114-TwoFactor';
 import { MailedTokens1796219632334 } from './1796219632334-MailedTokens';
 
 export const SQLITE_MIGRATIONS = [
@@ -16,5 +17,6 @@ export const SQLITE_MIGRATIONS = [
   CredentialVersion1796188711792,
   DeviceTokens1796188926677,
   SigningKeyNext1796190003664,
+  TwoFactor1796219485114,
   MailedTokens1796219632334,
 ];
