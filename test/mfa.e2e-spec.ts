@@ -8,7 +8,16 @@ import { RecoveryCode } from '../src/auth/mfa/recovery-code.entity';
 import { TotpFactor } from '../src/auth/mfa/totp-factor.entity';
 import { Clock } from '../src/common/clock';
 import { MFA_LIMITS } from '../src/throttle/limits';
-import { ADMIN_ENV, LoggedInUser, login, loginAsAdmin, registerAndLogin, TokenBody, UserBody } from './factories/users';
+import {
+  ADMIN_ENV,
+  DEFAULT_PASSWORD,
+  LoggedInUser,
+  login,
+  loginAsAdmin,
+  registerAndLogin,
+  TokenBody,
+  UserBody,
+} from './factories/users';
 import { FakeClock } from './doubles/fake-clock';
 import { auditPage } from './utils/audit';
 import { createTestApp } from './utils/create-test-app';
@@ -99,6 +108,16 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       expect(me.body).toMatchObject({ mfaEnabled: true });
     });
 
+    it('should refuse confirmation without the right password, so a stolen access token cannot enrol', async () => {
+      const { tokens } = await registerAndLogin(app);
+      const { secret } = (await mfa.setup(app, tokens.accessToken).expect(200)).body as { secret: string };
+
+      const refused = await mfa.confirm(app, tokens.accessToken, nextCode(clock, secret), 'not the password at all');
+
+      expect(expectProblem(refused, 403).detail).toBe('The password is wrong.');
+      expect((await getMe(app, tokens.accessToken)).body).toMatchObject({ mfaEnabled: false });
+    });
+
     it('should refuse a wrong code at confirmation with 403 and leave two-factor off', async () => {
       const { tokens } = await registerAndLogin(app);
       const { secret } = (await mfa.setup(app, tokens.accessToken).expect(200)).body as { secret: string };
@@ -138,7 +157,7 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       const response = await api(app)
         .post('/api/v1/auth/mfa/totp/confirm')
         .set(bearer(tokens.accessToken))
-        .send({ code });
+        .send({ password: DEFAULT_PASSWORD, code });
 
       expectFieldErrors(response, ['code']);
     });

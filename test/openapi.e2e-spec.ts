@@ -125,7 +125,7 @@ describe('OpenAPI (e2e)', () => {
     ['post', '/api/v1/auth/refresh', ['refreshToken'], ['refreshToken']],
     ['patch', '/api/v1/users/me', ['displayName'], ['displayName']],
     ['delete', '/api/v1/users/me', ['password'], ['password']],
-    ['post', '/api/v1/auth/mfa/totp/confirm', ['code'], ['code']],
+    ['post', '/api/v1/auth/mfa/totp/confirm', ['password', 'code'], ['password', 'code']],
     ['delete', '/api/v1/auth/mfa/totp', ['password', 'code'], ['password', 'code']],
     ['post', '/api/v1/auth/mfa/recovery-codes', ['password', 'code'], ['password', 'code']],
     ['post', '/api/v1/auth/mfa/verify', ['mfaToken', 'code', 'recoveryCode'], ['mfaToken']],

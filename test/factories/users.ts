@@ -41,11 +41,14 @@ export interface LoggedInUser {
 export const ADMIN = { email: 'root@bastion.test', password: 'Adm1n pass for the e2e suite' } as const;
 export const ADMIN_ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
 
+/** The password of every user `newUser` makes unless told otherwise. */
+export const DEFAULT_PASSWORD = 'correct horse battery staple';
+
 /** Registration details with an email no other test uses. */
 export function newUser(overrides: Partial<NewUser> = {}): NewUser {
   return {
     email: `user-${randomUUID().slice(0, 13)}@example.test`,
-    password: 'correct horse battery staple',
+    password: DEFAULT_PASSWORD,
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOTP } from 'otpauth';
-import { TokenBody } from '../factories/users';
+import { DEFAULT_PASSWORD, TokenBody } from '../factories/users';
 import { FakeClock } from '../doubles/fake-clock';
 import { api, bearer } from './http';
 
@@ -30,8 +30,8 @@ export function nextCode(clock: FakeClock, secret: string): string {
 export const mfa = {
   setup: (app: NestFastifyApplication, accessToken: string) =>
     api(app).post(`${MFA}/totp/setup`).set(bearer(accessToken)).send(),
-  confirm: (app: NestFastifyApplication, accessToken: string, code: string) =>
-    api(app).post(`${MFA}/totp/confirm`).set(bearer(accessToken)).send({ code }),
+  confirm: (app: NestFastifyApplication, accessToken: string, code: string, password = DEFAULT_PASSWORD) =>
+    api(app).post(`${MFA}/totp/confirm`).set(bearer(accessToken)).send({ password, code }),
   disable: (app: NestFastifyApplication, accessToken: string, body: { password: string; code: string }) =>
     api(app).delete(`${MFA}/totp`).set(bearer(accessToken)).send(body),
   renewRecoveryCodes: (app: NestFastifyApplication, accessToken: string, body: { password: string; code: string }) =>

@@ -64,7 +64,7 @@ export class MfaController {
     @Body() body: ConfirmTotpDto,
     @Client() client: ClientInfo,
   ): Promise<RecoveryCodesResponseDto> {
-    return this.mfa.confirm(caller, body.code, client);
+    return this.mfa.confirm(caller, body, client);
   }
 
   /** Turns two-factor sign-in off after the password and a code; every other session ends. */

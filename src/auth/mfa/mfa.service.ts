@@ -11,6 +11,7 @@ import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import type { AuthUser } from '../decorators/auth-user';
 import { SessionsService } from '../sessions/sessions.service';
+import { ConfirmTotpDto } from './dto/confirm-totp.dto';
 import { PasswordAndCodeDto } from './dto/password-and-code.dto';
 import { RecoveryCodesResponseDto } from './dto/recovery-codes-response.dto';
 import { TotpSetupResponseDto } from './dto/totp-setup-response.dto';
@@ -68,8 +69,11 @@ export class MfaService {
     return { secret, otpauthUri: otpauthUri(secret, this.issuerName, user.email) };
   }
 
-  /** A right code of the pending secret turns two-factor on and yields the recovery codes, shown this once. */
-  async confirm(caller: AuthUser, code: string, client: ClientInfo): Promise<RecoveryCodesResponseDto> {
+  /**
+   * The password and a right code of the pending secret turn two-factor on and yield the recovery codes, shown this
+   * once. Without the password, a stolen access token could bind the thief's authenticator and lock the owner out.
+   */
+  async confirm(caller: AuthUser, proof: ConfirmTotpDto, client: ClientInfo): Promise<RecoveryCodesResponseDto> {
     const user = await this.userOf(caller);
     const factor = await this.factors.findTotp(user.id);
     if (user.mfaEnabled) {
@@ -78,7 +82,8 @@ export class MfaService {
     if (!factor) {
       throw new ConflictException(NO_PENDING_SETUP);
     }
-    const step = stepOfCode(this.sealer.open(factor.sealedSecret, user.id), code, this.clock.now().getTime());
+    await this.checkPassword(caller, user, proof.password);
+    const step = stepOfCode(this.sealer.open(factor.sealedSecret, user.id), proof.code, this.clock.now().getTime());
     if (step === null) {
       await this.recordFailure(user.id, caller.sessionId, client, 'totp');
       throw new ForbiddenException(WRONG_CODE);
@@ -149,10 +154,7 @@ export class MfaService {
     if (!user.mfaEnabled) {
       throw new ConflictException(MFA_NOT_ON);
     }
-    const check = () => this.passwords.verify(user.passwordHash, proof.password);
-    if (!(await this.passwordChecks.verify(caller, check))) {
-      throw new ForbiddenException('The password is wrong.');
-    }
+    await this.checkPassword(caller, user, proof.password);
     const factor = TOTP_CODE_PATTERN.test(proof.code) ? { code: proof.code } : { recoveryCode: proof.code };
     const kind = factor.code ? 'totp' : 'recovery-code';
     if (!(await this.checkSecondFactor(user, factor, client, false))) {
@@ -163,6 +165,14 @@ export class MfaService {
       await this.audit.record(AuditEventType.MfaRecoveryUsed, { userId: user.id, sessionId: caller.sessionId, client });
     }
     return user;
+  }
+
+  /** 403 when wrong, counted like every password asked again (PasswordCheckThrottle). */
+  private async checkPassword(caller: AuthUser, user: User, password: string): Promise<void> {
+    const check = () => this.passwords.verify(user.passwordHash, password);
+    if (!(await this.passwordChecks.verify(caller, check))) {
+      throw new ForbiddenException('The password is wrong.');
+    }
   }
 
   private async userOf(caller: AuthUser): Promise<User> {
