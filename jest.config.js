@@ -20,7 +20,14 @@ const shared = {
   testEnvironment: 'node',
 };
 
-const e2e = { ...shared, rootDir: '.', roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' };
+const e2e = {
+  ...shared,
+  rootDir: '.',
+  roots: ['<rootDir>/test'],
+  testRegex: '\\.e2e-spec\\.ts$',
+  // Hooks start whole apps, sometimes two isolated ones; on a busy 2-core CI machine that outgrew Jest's 5 s.
+  testTimeout: 30_000,
+};
 // The same e2e suite again on PostgreSQL and Redis, when the servers are given (.ci/run gives them).
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL);
 
