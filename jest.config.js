@@ -25,8 +25,8 @@ const e2e = {
   rootDir: '.',
   roots: ['<rootDir>/test'],
   testRegex: '\\.e2e-spec\\.ts$',
-  // Hooks start whole apps, sometimes two isolated ones; on a busy 2-core CI machine that outgrew Jest's 5 s.
-  testTimeout: 30_000,
+  // Jest reads testTimeout only from the root config, which would loosen the unit specs too.
+  setupFilesAfterEnv: ['<rootDir>/test/utils/e2e-timeout.js'],
 };
 // The same e2e suite again on PostgreSQL and Redis, when the servers are given (.ci/run gives them).
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL);
