@@ -49,6 +49,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       { path: 'health', method: RequestMethod.ALL },
       { path: 'health/live', method: RequestMethod.ALL },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
+      { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
+      { path: '.well-known/openid-configuration', method: RequestMethod.GET },
     ],
   });
   const fastify = app.getHttpAdapter().getInstance();

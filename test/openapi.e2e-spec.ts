@@ -49,6 +49,8 @@ const ROUTES: [method: string, path: string, needsToken: boolean][] = [
   ['post', '/api/v1/auth/mfa/verify', false],
   ['get', '/api/v1/admin/audit', true],
   ['get', '/.well-known/jwks.json', false],
+  ['get', '/.well-known/oauth-authorization-server', false],
+  ['get', '/.well-known/openid-configuration', false],
   ['get', '/health', false],
   ['get', '/health/live', false],
 ];

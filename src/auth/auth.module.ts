@@ -22,6 +22,7 @@ import { PasswordResetController } from './password-reset/password-reset.control
 import { PasswordResetService } from './password-reset/password-reset.service';
 import { DeviceTokensRepository } from './device-tokens/device-tokens.repository';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
+import { DiscoveryController } from './discovery/discovery.controller';
 import { JwksController } from './keys/jwks.controller';
 import { KeysController } from './keys/keys.controller';
 import { MfaChallenge } from './mfa/mfa-challenge.entity';
@@ -75,6 +76,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     AuthController,
     SessionsController,
     JwksController,
+    DiscoveryController,
     KeysController,
     EmailVerificationController,
     PasswordResetController,

@@ -93,6 +93,8 @@ describe('route authentication', () => {
       'DELETE users/:id',
       'DELETE users/me',
       'GET .well-known/jwks.json',
+      'GET .well-known/oauth-authorization-server',
+      'GET .well-known/openid-configuration',
       'GET admin/audit',
       'GET auth/sessions',
       'GET auth/verify',
@@ -119,7 +121,7 @@ describe('route authentication', () => {
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(30);
+    expect(routes).toHaveLength(32);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -178,6 +180,8 @@ describe('route authentication', () => {
         .sort(),
     ).toEqual([
       'GET .well-known/jwks.json',
+      'GET .well-known/oauth-authorization-server',
+      'GET .well-known/openid-configuration',
       'GET health',
       'GET health/live',
       'POST auth/email/resend',

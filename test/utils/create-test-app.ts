@@ -18,9 +18,11 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Further provider overrides, e.g. a Clock. */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** A port known beforehand, e.g. to name it in JWT_ISSUER; an ephemeral one otherwise. */
+  port?: number;
 }
 
-/** The real app, configured exactly as main.ts configures it, listening on an ephemeral port of 127.0.0.1. */
+/** The real app, configured exactly as main.ts configures it, listening on 127.0.0.1 (an ephemeral port by default). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<NestFastifyApplication> {
   // A database of the app's own, dropped when it closes; unless the test brought one.
   const ownDatabase: TestDatabase | null =
@@ -55,7 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestF
   }
   try {
     await configureApp(app);
-    await app.listen(0, '127.0.0.1');
+    await app.listen(options.port ?? 0, '127.0.0.1');
   } catch (error) {
     // An app that fails to start must not keep its database open for the next one (file databases are reused).
     await app.close().catch(() => undefined);
