@@ -98,6 +98,7 @@ describe('route authentication', () => {
       'GET auth/verify',
       'GET health',
       'GET health/live',
+      'GET metrics',
       'GET users',
       'GET users/:id',
       'GET users/me',
@@ -119,7 +120,7 @@ describe('route authentication', () => {
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(30);
+    expect(routes).toHaveLength(31);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -180,6 +181,7 @@ describe('route authentication', () => {
       'GET .well-known/jwks.json',
       'GET health',
       'GET health/live',
+      'GET metrics',
       'POST auth/email/resend',
       'POST auth/email/verify',
       'POST auth/login',
