@@ -1,10 +1,13 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../src/common/clock';
 import { ROUTE_LIMITS } from '../src/throttle/limits';
+import { FakeClock } from './doubles/fake-clock';
 import { DEFAULT_PASSWORD, registerAndLogin } from './factories/users';
 import { createTestApp } from './utils/create-test-app';
 import { api, bearer, expectProblem, fromAddress } from './utils/http';
 import { getMetrics, labelValues, scrape, valueOf } from './utils/metrics';
+import { enableTotp, loginToMfaStep, mfa, nextCode, totpCode } from './utils/mfa';
 import { refresh } from './utils/sessions';
 
 const METRICS_TOKEN = 'q7Rk2WmZ9xPv4Ls8Tn3Yb6Hc1Jd5Fg0A';
@@ -146,6 +149,36 @@ describe('Metrics (e2e)', () => {
     expect(text).toMatch(/^bastion_signing_key_age_seconds \d/m);
     expect(text).toMatch(/^bastion_password_hash_queue_depth 0$/m);
     expect(text).toMatch(/^bastion_mail_queue_depth \d+$/m);
+  });
+});
+
+describe('Metrics of a two-factor login (e2e)', () => {
+  let app: NestFastifyApplication;
+  const clock = new FakeClock(new Date(Date.now() - 10 * 60 * 1000));
+
+  beforeAll(async () => {
+    app = await createTestApp({ override: (builder) => builder.overrideProvider(Clock).useValue(clock) });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('should count the password step as mfa_required, a wrong code as a failure and the right one as a success', async () => {
+    const { email, password, tokens } = await registerAndLogin(app);
+    const { secret } = await enableTotp(app, clock, tokens.accessToken);
+    const before = await scrape(app);
+
+    const { mfaToken } = await loginToMfaStep(app, email, password);
+    const wrongCode = String((Number(totpCode(secret, clock.now())) + 1) % 1_000_000).padStart(6, '0');
+    expectProblem(await mfa.verify(app, { mfaToken, code: wrongCode }), 403);
+    await mfa.verify(app, { mfaToken, code: nextCode(clock, secret) }).expect(200);
+
+    const text = await scrape(app);
+    const increase = (outcome: string) =>
+      valueOf(text, `bastion_logins_total{outcome="${outcome}"}`) -
+      valueOf(before, `bastion_logins_total{outcome="${outcome}"}`);
+    expect(['mfa_required', 'failure', 'success', 'unverified'].map(increase)).toEqual([1, 1, 1, 0]);
   });
 });
 

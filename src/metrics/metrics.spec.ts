@@ -1,4 +1,4 @@
-import { UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { Metrics } from './metrics';
 
@@ -23,6 +23,15 @@ describe('Metrics', () => {
     expect(text).toContain('bastion_logins_total{outcome="mfa_required"} 1');
     expect(text).toContain('bastion_logins_total{outcome="failure"} 1');
     expect(text).toContain('bastion_logins_total{outcome="throttled"} 1');
+  });
+
+  it('should count a wrong second-factor code as a failed login, a right one as a success', async () => {
+    await expect(metrics.countSecondFactor(Promise.reject(new ForbiddenException()))).rejects.toThrow();
+    await metrics.countSecondFactor(Promise.resolve({ accessToken: 'a' }));
+
+    const text = await metrics.scrape();
+    expect(text).toContain('bastion_logins_total{outcome="failure"} 1');
+    expect(text).toContain('bastion_logins_total{outcome="success"} 1');
   });
 
   it('should count refreshes, reuse and throttled requests', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { answerOutcome, refusalOutcome } from './outcomes';
+import { answerOutcome, Outcome, refusalOutcome, secondFactorRefusalOutcome } from './outcomes';
 
 /** The label of every request that matched no route, so that probing random paths adds no new series. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -56,28 +56,19 @@ export class Metrics {
     this.requestDuration.observe({ method, route, status: String(status) }, seconds);
   }
 
-  /** Passes a login step's answer or error through, counting how it ended. */
-  async countLogin<T extends object>(answer: Promise<T>): Promise<T> {
-    try {
-      const answered = await answer;
-      this.logins.inc({ outcome: answerOutcome(answered) });
-      return answered;
-    } catch (error) {
-      this.logins.inc({ outcome: refusalOutcome(error) });
-      throw error;
-    }
+  /** Passes the password step of a login through, counting how it ended. */
+  countLogin<T extends object>(answer: Promise<T>): Promise<T> {
+    return this.counted(this.logins, answer, answerOutcome, refusalOutcome);
   }
 
-  /** Passes a refresh's answer or error through, counting how it ended. */
-  async countRefresh<T>(answer: Promise<T>): Promise<T> {
-    try {
-      const answered = await answer;
-      this.refreshes.inc({ outcome: 'success' });
-      return answered;
-    } catch (error) {
-      this.refreshes.inc({ outcome: refusalOutcome(error) });
-      throw error;
-    }
+  /** Passes the second step of a two-factor login through, counting how it ended. */
+  countSecondFactor<T>(answer: Promise<T>): Promise<T> {
+    return this.counted(this.logins, answer, () => 'success', secondFactorRefusalOutcome);
+  }
+
+  /** Passes a refresh through, counting how it ended. */
+  countRefresh<T>(answer: Promise<T>): Promise<T> {
+    return this.counted(this.refreshes, answer, () => 'success', refusalOutcome);
   }
 
   refreshReuseDetected(): void {
@@ -87,6 +78,22 @@ export class Metrics {
   /** `limit` names one of the service's limits (see throttle/limit-names.ts), never a client or an account. */
   throttled(limit: string): void {
     this.throttledRequests.inc({ limit });
+  }
+
+  private async counted<T>(
+    counter: Counter<'outcome'>,
+    answer: Promise<T>,
+    answered: (answer: T) => Outcome,
+    refused: (error: unknown) => Outcome,
+  ): Promise<T> {
+    try {
+      const value = await answer;
+      counter.inc({ outcome: answered(value) });
+      return value;
+    } catch (error) {
+      counter.inc({ outcome: refused(error) });
+      throw error;
+    }
   }
 
   /** The Prometheus text exposition of every metric, scrape-time gauges read now. */

@@ -2,7 +2,7 @@ import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { ServiceBusyException } from '../common/http/service-busy.exception';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { TypedProblemException } from '../common/http/typed-problem.exception';
-import { answerOutcome, refusalOutcome } from './outcomes';
+import { answerOutcome, refusalOutcome, secondFactorRefusalOutcome } from './outcomes';
 
 describe('outcomes', () => {
   it('should tell a session from the two-factor step by the answer', () => {
@@ -19,5 +19,11 @@ describe('outcomes', () => {
     ['an unknown error', new Error('boom'), 'error'],
   ])('should read %s as %p', (_label, error, outcome) => {
     expect(refusalOutcome(error)).toBe(outcome);
+  });
+
+  it('should read a wrong second-factor code (403) as a failure, like a wrong password', () => {
+    expect(secondFactorRefusalOutcome(new ForbiddenException())).toBe('failure');
+    expect(secondFactorRefusalOutcome(new UnauthorizedException())).toBe('failure');
+    expect(secondFactorRefusalOutcome(new TooManyRequestsException(4))).toBe('throttled');
   });
 });

@@ -18,3 +18,9 @@ export function answerOutcome(answer: object): Outcome {
 export function refusalOutcome(error: unknown): Outcome {
   return (error instanceof HttpException && REFUSALS[error.getStatus()]) || 'error';
 }
+
+/** At the second step of a login a 403 is a wrong code: a failure, like a wrong password. */
+export function secondFactorRefusalOutcome(error: unknown): Outcome {
+  const outcome = refusalOutcome(error);
+  return outcome === 'unverified' ? 'failure' : outcome;
+}

@@ -113,6 +113,6 @@ export class MfaController {
   @ApiForbiddenResponse({ description: 'The code is wrong or was already used.', type: ProblemDto })
   @ApiOkResponse({ type: TokenResponseDto })
   verify(@Body() body: VerifyMfaDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
-    return this.metrics.countLogin(this.auth.verifyMfa(body, client));
+    return this.metrics.countSecondFactor(this.auth.verifyMfa(body, client));
   }
 }
