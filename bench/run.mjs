@@ -6,7 +6,8 @@
 // the valid rounds is reported, and any round with a non-2xx answer, an error or a timeout is invalid (reported, left
 // out of the median). Results go to bench/results/<ISO date>[-mode][-postgres].json.
 // --scale runs the scale check instead (bench/lib/scale.mjs): one instance against two, on PostgreSQL and Redis
-// (BENCH_REDIS_URL, by default the local server).
+// (BENCH_REDIS_URL, by default the local server). --compare-metrics runs /auth/verify with METRICS_ENABLED=true and
+// false instead (bench/lib/metrics-cost.mjs) and reports the CPU per request of both.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -30,7 +31,16 @@ import {
   stop,
   stopAll,
 } from './lib/processes.mjs';
-import { gitCommit, machine, printReport, printScaleReport, versions, writeResults } from './lib/report.mjs';
+import { metricsCost } from './lib/metrics-cost.mjs';
+import {
+  gitCommit,
+  machine,
+  printMetricsCostReport,
+  printReport,
+  printScaleReport,
+  versions,
+  writeResults,
+} from './lib/report.mjs';
 import { LAYOUT, scaleCheck } from './lib/scale.mjs';
 import { runScenarios } from './lib/scenarios.mjs';
 import { createUsers } from './lib/users.mjs';
@@ -42,13 +52,18 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '50' },
     database: { type: 'string' },
     scale: { type: 'boolean', default: false },
+    'compare-metrics': { type: 'boolean', default: false },
   },
 });
 const QUICK = options.quick;
 const SCALE = options.scale;
+const METRICS = options['compare-metrics'];
 const DATABASE = options.database ?? (SCALE ? 'postgres' : 'sqlite');
 if (!DATABASE_KINDS.includes(DATABASE)) {
   usage(`--database ${DATABASE}: ${DATABASE_KINDS.join(' or ')}`);
+}
+if (SCALE && METRICS) {
+  usage('--scale and --compare-metrics: one at a time');
 }
 if (SCALE && DATABASE !== 'postgres') {
   usage('--scale: two instances share one database, so PostgreSQL only');
@@ -68,7 +83,7 @@ const CONFIG = SCALE
       setupConcurrency: 8,
     }
   : {
-      mode: QUICK ? 'quick' : 'full',
+      mode: [METRICS && 'metrics', QUICK ? 'quick' : 'full'].filter(Boolean).join('-'),
       users: QUICK ? 50 : 1000,
       rounds: QUICK ? 2 : 5,
       seconds: QUICK ? 2 : 5,
@@ -140,7 +155,11 @@ async function main() {
   let database;
   try {
     database = await createDatabase(DATABASE, dir, SCALE ? 'scale' : 'run');
-    const measured = SCALE ? await scaleCheck(CONFIG, database, REDIS) : await harness(database);
+    const measured = SCALE
+      ? await scaleCheck(CONFIG, database, REDIS)
+      : METRICS
+        ? await metricsCost(CONFIG, database)
+        : await harness(database);
     const results = {
       date: started.toISOString(),
       commit: gitCommit(),
@@ -163,7 +182,7 @@ async function main() {
     };
     const suffix = [CONFIG.mode !== 'full' && CONFIG.mode, !SCALE && DATABASE !== 'sqlite' && DATABASE].filter(Boolean);
     const file = writeResults(results, started, suffix);
-    (SCALE ? printScaleReport : printReport)(results);
+    (SCALE ? printScaleReport : METRICS ? printMetricsCostReport : printReport)(results);
     console.log(`written to ${file}`);
   } finally {
     await stopAll();

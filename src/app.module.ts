@@ -9,6 +9,8 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
@@ -16,6 +18,7 @@ import { UsersModule } from './users/users.module';
   imports: [
     ConfigModule,
     CommonModule,
+    MetricsModule,
     DatabaseModule,
     RedisModule,
     EventEmitterModule.forRoot(),
@@ -23,6 +26,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     QueryPolicyModule,
     HealthModule,
+    MetricsEndpointModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

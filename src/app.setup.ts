@@ -6,6 +6,8 @@ import { onClientError, onFrameworkError } from './common/http/framework-errors'
 import { registerJsonBodyParser } from './common/http/json-body';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { registerUnreadBodyDiscard } from './common/http/unread-body';
+import { Metrics } from './metrics/metrics';
+import { registerRequestMetrics } from './metrics/request-metrics';
 import { setUpOpenApi } from './openapi';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -48,6 +50,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },
       { path: 'health/live', method: RequestMethod.ALL },
+      { path: 'metrics', method: RequestMethod.ALL },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
       { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
       { path: '.well-known/openid-configuration', method: RequestMethod.GET },
@@ -58,6 +61,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   registerJsonBodyParser(fastify);
   registerUnreadBodyDiscard(fastify);
   registerSecurityHeaders(fastify);
+  if (config.metrics.enabled) {
+    registerRequestMetrics(fastify, app.get(Metrics));
+  }
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
     done(null, payload);

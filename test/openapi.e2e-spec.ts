@@ -200,6 +200,10 @@ describe('OpenAPI (e2e)', () => {
     ]);
   });
 
+  it('should leave out /metrics, which Prometheus scrapes with its own token', () => {
+    expect(document.paths['/metrics']).toBeUndefined();
+  });
+
   it('should never mention a password hash', () => {
     expect(JSON.stringify(document)).not.toMatch(/passwordHash|password_hash/);
   });

@@ -114,7 +114,8 @@ async function waitFor(child, url, name) {
 
 /** `redis`: { url, prefix } for instances that share their revocations, or null for one instance alone. */
 /** `entry`: main.js (the service as tsc compiled it) or main.fast.js (the bundle with its code cache). */
-export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null, entry = 'main.js' } = {}) =>
+/** `env`: further variables, e.g. METRICS_ENABLED for the metrics-cost comparison. */
+export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null, entry = 'main.js', env = {} } = {}) =>
   spawnNode(
     join(DIST, entry),
     {
@@ -128,6 +129,7 @@ export const spawnBastion = (port, databaseUrl, { cpu = 0, redis = null, entry =
       JWT_ISSUER: ISSUER,
       REDIS_URL: redis?.url ?? '',
       REDIS_KEY_PREFIX: redis?.prefix ?? '',
+      ...env,
     },
     cpu,
     PRODUCTION_NODE_OPTIONS,

@@ -188,3 +188,27 @@ export function printScaleReport(results) {
   }
   console.log(`setup: ${results.setup.users} users registered and logged in in ${fmt(results.setup.seconds, 1)} s`);
 }
+
+export function printMetricsCostReport(results) {
+  const { config, verify, cpuRatio } = results;
+  console.log(
+    `Bastion ${results.versions.bastion} (${buildLabel(results)}): GET /auth/verify with metrics on and off — ${config.mode} mode, ${config.database}, ${config.rounds} rounds × ${config.seconds} s, ${config.connections} connections, ${config.users} users, ${config.taskset ? 'servers on CPU 0, load on CPU 1' : 'no pinning'}; ${results.machine.cpu}, Node ${process.version}`,
+  );
+  const rows = [['METRICS_ENABLED', 'req/s', 'p50 µs', 'p99 µs', 'CPU µs/req', 'rounds ok']];
+  for (const [label, s] of [
+    ['true', verify.metricsOn],
+    ['false', verify.metricsOff],
+  ]) {
+    rows.push([
+      label,
+      fmt(s.reqPerSec),
+      fmt(s.p50Us),
+      fmt(s.p99Us),
+      fmt(s.cpuUsPerReq, 1),
+      `${s.validRounds}/${s.validRounds + s.invalidRounds}`,
+    ]);
+  }
+  printRows(rows, 1);
+  console.log();
+  console.log(`CPU per request, metrics on / off = ${fmt(cpuRatio, 3)} (issue 11: at most 1.10 with logs and metrics)`);
+}

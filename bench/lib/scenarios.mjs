@@ -75,7 +75,7 @@ export async function cannon(cannonOptions) {
   return { result, samples: Float64Array.from(samples).sort() };
 }
 
-async function measure(server, cannonOptions, seconds, connections) {
+export async function measure(server, cannonOptions, seconds, connections) {
   const meter = cpuMeter([server.pid], server.databasePid);
   const run = await cannon({ ...cannonOptions, connections, duration: seconds });
   const { serverUs, ...cores } = meter();

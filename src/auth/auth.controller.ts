@@ -31,11 +31,15 @@ import { RefreshDto } from './dto/refresh.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { toVerifyResponse, VerifyResponseDto } from './dto/verify-response.dto';
+import { Metrics } from '../metrics/metrics';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Creates an account with the role `user`. */
   @Post('register')
@@ -89,7 +93,7 @@ export class AuthController {
     @Body() credentials: LoginDto,
     @Client() client: ClientInfo,
   ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
-    return this.auth.login(credentials, client);
+    return this.metrics.countLogin(this.auth.login(credentials, client));
   }
 
   /** Exchanges a refresh token for new tokens; the one presented stops working. */
@@ -105,7 +109,7 @@ export class AuthController {
   })
   @ApiOkResponse({ type: TokenResponseDto })
   refresh(@Body() body: RefreshDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
-    return this.auth.refresh(body.refreshToken, client);
+    return this.metrics.countRefresh(this.auth.refresh(body.refreshToken, client));
   }
 
   /** Ends the caller's session: its refresh token and every access token issued in it stop working at once. */

@@ -112,5 +112,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
+  // Read by the metrics' gauges.
+  exports: [RevocationsService, KeyRing],
 })
 export class AuthModule {}

@@ -100,6 +100,7 @@ describe('route authentication', () => {
       'GET auth/verify',
       'GET health',
       'GET health/live',
+      'GET metrics',
       'GET users',
       'GET users/:id',
       'GET users/me',
@@ -121,7 +122,7 @@ describe('route authentication', () => {
       'POST auth/refresh',
       'POST auth/register',
     ]);
-    expect(routes).toHaveLength(32);
+    expect(routes).toHaveLength(33);
   });
 
   it('should have every route declare either @Public() or @Auth()', () => {
@@ -184,6 +185,7 @@ describe('route authentication', () => {
       'GET .well-known/openid-configuration',
       'GET health',
       'GET health/live',
+      'GET metrics',
       'POST auth/email/resend',
       'POST auth/email/verify',
       'POST auth/login',

@@ -60,4 +60,10 @@ export class AppConfig {
   requireEmailVerification: boolean;
   emailVerificationTtlSeconds: number;
   passwordResetTtlSeconds: number;
+  metrics: {
+    /** false: nothing is measured and /metrics is not served. */
+    enabled: boolean;
+    /** The bearer token /metrics requires; null: none, and then production does not serve /metrics. */
+    token: string | null;
+  };
 }

@@ -5,6 +5,7 @@ import { COMMON_PASSWORD_PROBLEM, LOCAL_PART_PROBLEM } from '../passwords/passwo
 
 const STRONG_SECRET = 'Jx8fQ2vNw4Lr7tYp1ZkHs9Dc3Bm6Ga5E';
 const SMTP_URL = 'smtp://mail.example.org:587';
+const METRICS_TOKEN = 'q7Rk2WmZ9xPv4Ls8Tn3Yb6Hc1Jd5Fg0A';
 
 type Env = Record<string, string | undefined>;
 
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
         requireEmailVerification: false,
         emailVerificationTtlSeconds: 24 * 3600,
         passwordResetTtlSeconds: 30 * 60,
+        metrics: { enabled: true, token: null },
       });
     });
 
@@ -112,6 +114,8 @@ describe('loadConfig', () => {
         REQUIRE_EMAIL_VERIFICATION: 'true',
         EMAIL_VERIFICATION_TTL: '2d',
         PASSWORD_RESET_TTL: '15m',
+        METRICS_ENABLED: 'false',
+        METRICS_TOKEN: METRICS_TOKEN,
       });
 
       expect(config).toEqual({
@@ -154,6 +158,7 @@ describe('loadConfig', () => {
         requireEmailVerification: true,
         emailVerificationTtlSeconds: 2 * 86400,
         passwordResetTtlSeconds: 15 * 60,
+        metrics: { enabled: false, token: METRICS_TOKEN },
       });
     });
 
@@ -227,6 +232,8 @@ describe('loadConfig', () => {
       ['EMAIL_VERIFICATION_TTL', '59s'],
       ['EMAIL_VERIFICATION_TTL', '31d'],
       ['PASSWORD_RESET_TTL', '2d'],
+      ['METRICS_ENABLED', 'sometimes'],
+      ['METRICS_TOKEN', 'short'],
     ])('of %s (%p) should throw a ConfigError naming the variable', (name, value) => {
       const error = configError({ [name]: value });
 
@@ -444,6 +451,32 @@ describe('loadConfig', () => {
 
       expect(config.production).toBe(true);
       expect(config.keyEncryptionSecret).toBe(STRONG_SECRET);
+    });
+  });
+
+  describe('METRICS_TOKEN', () => {
+    const production = { NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: STRONG_SECRET };
+
+    it('should accept a strong token in production', () => {
+      expect(loadConfig({ ...production, METRICS_TOKEN }).metrics).toEqual({ enabled: true, token: METRICS_TOKEN });
+    });
+
+    it.each([
+      ['shorter than 32 characters', METRICS_TOKEN.slice(0, 31), /must be at least 32 characters/],
+      ['a placeholder', 'change-me-change-me-change-me-change-me', /placeholder/],
+      ['predictable', 'Ab1!'.repeat(10), /too predictable for production/],
+      ['with a space', `${METRICS_TOKEN} x`, /printable ASCII without spaces/],
+      ['with a non-ASCII character', `${METRICS_TOKEN}é`, /printable ASCII without spaces/],
+    ])('should refuse a token %s in production, without echoing it', (_label, token, reason) => {
+      const error = configError({ ...production, METRICS_TOKEN: token });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^METRICS_TOKEN: /)]);
+      expect(error.problems[0]).toMatch(reason);
+      expect(error.message).not.toContain(token);
+    });
+
+    it('should let a predictable token of 32 characters or more through outside production', () => {
+      expect(loadConfig({ METRICS_TOKEN: 'Ab1!'.repeat(10) }).metrics.token).toBe('Ab1!'.repeat(10));
     });
   });
 

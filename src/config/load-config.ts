@@ -94,6 +94,10 @@ export function loadConfig(givenEnv: Env): AppConfig {
       parseDurationWithin(value, 60, 30 * 86400),
     ),
     passwordResetTtlSeconds: read('PASSWORD_RESET_TTL', '30m', (value) => parseDurationWithin(value, 60, 86400)),
+    metrics: {
+      enabled: read('METRICS_ENABLED', 'true', parseBoolean),
+      token: read('METRICS_TOKEN', '', (value) => (value ? parseMetricsToken(value, production) : null)),
+    },
   };
   config.mail.appUrl = read('APP_URL', serviceOrigin(config.jwt.issuer), parseAppUrl);
 
@@ -120,18 +124,45 @@ export function loadConfig(givenEnv: Env): AppConfig {
 
 function checkKeyEncryptionSecret(config: AppConfig, problems: string[]): void {
   const secret = config.keyEncryptionSecret;
-  if (secret !== null && secret.length < 32) {
-    problems.push('KEY_ENCRYPTION_SECRET: must be at least 32 characters');
-  } else if (secret !== null && PLACEHOLDER_SECRETS.some((pattern) => pattern.test(secret))) {
-    problems.push('KEY_ENCRYPTION_SECRET: looks like a placeholder; generate one with `openssl rand -base64 48`');
-  } else if (secret === null && config.production) {
-    problems.push('KEY_ENCRYPTION_SECRET: required when NODE_ENV=production');
-  } else if (secret !== null && config.production && estimatedSecretBits(secret) < MIN_SECRET_BITS) {
-    problems.push(
-      `KEY_ENCRYPTION_SECRET: too predictable for production (repeats, runs or few kinds of characters); ` +
-        'generate one with `openssl rand -base64 48`',
+  if (secret === null) {
+    if (config.production) {
+      problems.push('KEY_ENCRYPTION_SECRET: required when NODE_ENV=production');
+    }
+    return;
+  }
+  const weakness = secretWeakness(secret, config.production);
+  if (weakness) {
+    problems.push(`KEY_ENCRYPTION_SECRET: ${weakness}`);
+  }
+}
+
+/** What makes a configured secret unfit: too short or a placeholder anywhere, too predictable in production. */
+function secretWeakness(secret: string, production: boolean): string | null {
+  if (secret.length < 32) {
+    return 'must be at least 32 characters';
+  }
+  if (PLACEHOLDER_SECRETS.some((pattern) => pattern.test(secret))) {
+    return 'looks like a placeholder; generate one with `openssl rand -base64 48`';
+  }
+  if (production && estimatedSecretBits(secret) < MIN_SECRET_BITS) {
+    return (
+      'too predictable for production (repeats, runs or few kinds of characters); ' +
+      'generate one with `openssl rand -base64 48`'
     );
   }
+  return null;
+}
+
+/** The token travels in an Authorization header, so it must be header-safe; it guards the scrape like a secret. */
+function parseMetricsToken(value: string, production: boolean): string {
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new Error('must be printable ASCII without spaces (it is sent as `Authorization: Bearer <token>`)');
+  }
+  const weakness = secretWeakness(value, production);
+  if (weakness) {
+    throw new Error(weakness);
+  }
+  return value;
 }
 
 function checkMail(config: AppConfig, problems: string[]): void {

@@ -33,6 +33,11 @@ export class PasswordsService implements OnModuleInit {
     this.hashing = new ConcurrencyLimit(config.passwordHashConcurrency, config.passwordHashQueue);
   }
 
+  /** Hashes running or waiting for a worker. */
+  get queueDepth(): number {
+    return this.hashing.active + this.hashing.queued;
+  }
+
   /** Prepares a real hash to verify against when an email is unknown, so the timing tells nothing. */
   async onModuleInit(): Promise<void> {
     this.dummyHash = await hash('not a password anyone has', ARGON2_OPTIONS);

@@ -16,6 +16,7 @@ import {
 import { AttemptLimiter } from './attempt-limiter';
 import { AttemptKey } from './attempt-store';
 import { RedisAttemptStore } from './redis-attempt-store';
+import { Metrics } from '../metrics/metrics';
 
 const PAIR: AttemptKey = { id: 'login-pair:203.0.113.7|ada@example.org', freeAttempts: 5 };
 const CLIENT: AttemptKey = { id: 'login-client:203.0.113.7', freeAttempts: 9 };
@@ -32,6 +33,7 @@ async function startInstance(env: Record<string, string>, clock: FakeClock): Pro
   const moduleRef = await Test.createTestingModule({
     providers: [
       AttemptLimiter,
+      Metrics,
       RedisService,
       { provide: AppConfig, useValue: loadConfig(env) },
       { provide: Clock, useValue: clock },

@@ -2,8 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { RedisService } from '../redis/redis.service';
 import { AttemptKey, AttemptStore, Reservation } from './attempt-store';
+import { attemptLimitName } from './limit-names';
 import { MemoryAttemptStore } from './memory-attempt-store';
 import { RedisAttemptStore } from './redis-attempt-store';
 
@@ -55,6 +57,7 @@ export class AttemptLimiter {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly redis: RedisService,
+    private readonly metrics: Metrics,
   ) {
     this.shared = redis.enabled ? new RedisAttemptStore(redis.client, (id) => redis.key(`throttle:${id}`)) : null;
   }
@@ -75,7 +78,7 @@ export class AttemptLimiter {
       reservation = await store.reserve(keys, now);
     }
     if (!reservation.reserved) {
-      throw new TooManyRequestsException(Math.ceil(reservation.waitMs / 1000));
+      this.refuse(keys, reservation.waitMs);
     }
     return new ReservedAttempt(store, keys, reservation.counts, this.warn);
   }
@@ -94,9 +97,14 @@ export class AttemptLimiter {
     }
     const localWaitMs = this.memory.waitMs(keys, now);
     if (localWaitMs > 0) {
-      throw new TooManyRequestsException(Math.ceil(localWaitMs / 1000));
+      this.refuse(keys, localWaitMs);
     }
     return this.shared;
+  }
+
+  private refuse(keys: AttemptKey[], waitMs: number): never {
+    this.metrics.throttled(attemptLimitName(keys));
+    throw new TooManyRequestsException(Math.ceil(waitMs / 1000));
   }
 
   private readonly warn = (error: Error): void => {

@@ -9,6 +9,7 @@ import { RedisService } from '../redis/redis.service';
 import { AttemptLimiter } from './attempt-limiter';
 import { PASSWORD_CHECK_LIMITS } from './limits';
 import { PASSWORD_GUESSING_EVENT, PasswordCheckThrottle, PasswordGuessingEvent } from './password-check-throttle';
+import { Metrics } from '../metrics/metrics';
 
 const CALLER = { id: 'user-1', sessionId: 'session-1' };
 const wrong = () => Promise.resolve(false);
@@ -26,6 +27,7 @@ describe('PasswordCheckThrottle', () => {
       providers: [
         PasswordCheckThrottle,
         AttemptLimiter,
+        Metrics,
         RedisService,
         { provide: EventEmitter2, useValue: events },
         { provide: AppConfig, useValue: loadConfig({}) },

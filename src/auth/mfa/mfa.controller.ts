@@ -25,6 +25,7 @@ import { RecoveryCodesResponseDto } from './dto/recovery-codes-response.dto';
 import { TotpSetupResponseDto } from './dto/totp-setup-response.dto';
 import { VerifyMfaDto } from './dto/verify-mfa.dto';
 import { MfaService } from './mfa.service';
+import { Metrics } from '../../metrics/metrics';
 
 const WRONG_CODE = {
   description: 'The code (or the password) is wrong, or the code was already used.',
@@ -37,6 +38,7 @@ export class MfaController {
   constructor(
     private readonly mfa: MfaService,
     private readonly auth: AuthService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Starts TOTP enrolment: a new secret, not in force until confirmed; a pending one is replaced. */
@@ -111,6 +113,6 @@ export class MfaController {
   @ApiForbiddenResponse({ description: 'The code is wrong or was already used.', type: ProblemDto })
   @ApiOkResponse({ type: TokenResponseDto })
   verify(@Body() body: VerifyMfaDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
-    return this.auth.verifyMfa(body, client);
+    return this.metrics.countSecondFactor(this.auth.verifyMfa(body, client));
   }
 }

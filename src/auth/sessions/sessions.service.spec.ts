@@ -19,6 +19,7 @@ import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { SessionsRepository, TokenRotation } from './sessions.repository';
 import { INVALID_REFRESH_TOKEN, SessionsService } from './sessions.service';
+import { Metrics } from '../../metrics/metrics';
 
 const DAY = 86400;
 const USER_ID = '5f0c6a8e-2b1d-4c3e-9f7a-1b2c3d4e5f60';
@@ -133,6 +134,7 @@ describe('SessionsService', () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         SessionsService,
+        Metrics,
         RevocationsService,
         RedisService,
         { provide: SessionsRepository, useValue: repository },
@@ -661,6 +663,7 @@ describe('SessionsService', () => {
       const moduleRef = await Test.createTestingModule({
         providers: [
           SessionsService,
+          Metrics,
           { provide: SessionsRepository, useValue: repository },
           { provide: RevocationsService, useValue: revocations },
           { provide: AuditService, useValue: audit },

@@ -6,6 +6,7 @@ import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
 import type { ClientInfo } from '../../common/http/client-info';
 import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../metrics/metrics';
 import { UserChangedEvent, UserEvent } from '../../users/user.events';
 import { SessionResponseDto, toSessionResponse } from './session-response.dto';
 import { RevocationsService } from '../revocations/revocations.service';
@@ -39,6 +40,7 @@ export class SessionsService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async start(
@@ -95,6 +97,7 @@ export class SessionsService {
     if (retry) {
       return retry;
     }
+    this.metrics.refreshReuseDetected();
     await this.endSessions([session.id], 'refresh-reuse');
     await this.audit.record(AuditEventType.RefreshReuseDetected, {
       userId: session.userId,

@@ -10,6 +10,7 @@ import { AttemptLimiter } from '../../throttle/attempt-limiter';
 import { LOGIN_LIMITS } from '../../throttle/limits';
 import { DeviceTokensService } from '../device-tokens/device-tokens.service';
 import { LoginCredentials, LoginThrottle } from './login-throttle';
+import { Metrics } from '../../metrics/metrics';
 
 const EMAIL = 'ada@example.org';
 const DEVICE_TOKEN = 'd'.repeat(43);
@@ -28,6 +29,7 @@ describe('LoginThrottle', () => {
       providers: [
         LoginThrottle,
         AttemptLimiter,
+        Metrics,
         RedisService,
         { provide: DeviceTokensService, useValue: deviceTokens },
         { provide: AppConfig, useValue: loadConfig({}) },

@@ -30,6 +30,9 @@ const CLIENT_ERROR_DETAILS: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long.',
 };
 
+/** The answer to a path no route serves; it never echoes the path back. */
+export const NO_ROUTE_MATCHES = 'No route matches this method and path.';
+
 /** Turns every error into application/problem+json; unknown errors are logged and answered with a bare 500. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -58,7 +61,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof NotFoundException && !request.routeOptions?.url) {
       // Nest's own wording would echo the path back; an unknown route gets a fixed sentence.
-      return problem(HttpStatus.NOT_FOUND, 'No route matches this method and path.');
+      return problem(HttpStatus.NOT_FOUND, NO_ROUTE_MATCHES);
     }
     if (error instanceof TypedProblemException) {
       return { ...problem(error.getStatus(), detailOf(error)), type: error.problemType };
