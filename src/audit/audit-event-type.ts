@@ -10,6 +10,7 @@ export enum AuditEventType {
   RolesChanged = 'user.roles-changed',
   UserDisabled = 'user.disabled',
   UserDeleted = 'user.deleted',
+  AdminCreated = 'user.admin-created',
   KeyRotated = 'key.rotated',
   KeyRevoked = 'key.revoked',
   LoginThrottled = 'login.throttled',

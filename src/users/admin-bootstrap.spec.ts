@@ -32,9 +32,13 @@ describe('AdminBootstrap', () => {
   let bootstrap: AdminBootstrap;
 
   beforeEach(() => {
-    users = { findByEmail: jest.fn(), create: jest.fn(), addRole: jest.fn(() => Promise.resolve()) };
+    users = {
+      findByEmail: jest.fn(),
+      create: jest.fn((fields: Partial<User>) => Promise.resolve(existingUser(fields))),
+      addRole: jest.fn(() => Promise.resolve()),
+    };
     passwords = { hash: jest.fn(() => Promise.resolve('new hash')), verify: jest.fn() };
-    const lock = { withLock: (_name: unknown, work: () => Promise<void>) => work() };
+    const lock = { withLock: (_name: unknown, work: () => Promise<unknown>) => work() };
     bootstrap = new AdminBootstrap(
       { admin: ADMIN } as AppConfig,
       users as unknown as UsersService,

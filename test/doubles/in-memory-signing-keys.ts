@@ -11,6 +11,10 @@ export class InMemorySigningKeys implements Pick<SigningKeysRepository, keyof Si
     return Promise.resolve(usable.map((row) => ({ ...row })));
   }
 
+  findAll(): Promise<SigningKey[]> {
+    return Promise.resolve([...this.rows].sort(newestFirst).map((row) => ({ ...row })));
+  }
+
   findByKid(kid: string): Promise<SigningKey | null> {
     const row = this.rows.find((candidate) => candidate.kid === kid);
     return Promise.resolve(row ? { ...row } : null);

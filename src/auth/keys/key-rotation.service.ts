@@ -3,6 +3,7 @@ import { AuditEventType } from '../../audit/audit-event-type';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { KeyListing, toKeyListing } from './key-listing';
 import { KeyRing } from './key-ring.service';
 import { SigningKeysRepository } from './signing-keys.repository';
 
@@ -61,6 +62,18 @@ export class KeyRotationService implements OnApplicationBootstrap, OnModuleDestr
     }
     await this.keyRing.complete();
     await this.audit.record(AuditEventType.KeyRevoked, { actorId: actor.actorId, details: { kid, via: actor.via } });
+  }
+
+  /** Every stored key with its state, newest first, as the ring sees the table now. */
+  async list(): Promise<KeyListing[]> {
+    await this.keyRing.reload();
+    const ring = {
+      activeKid: this.keyRing.activeKey.kid,
+      nextKid: this.keyRing.nextKey?.kid,
+      verifies: (kid: string) => this.keyRing.verificationKey(kid) !== undefined,
+      retirementWindowMs: this.keyRing.retirementWindowMs,
+    };
+    return (await this.keys.findAll()).map((key) => toKeyListing(key, ring));
   }
 
   /** Reloads the ring, rotates when the active key is older than KEY_ROTATION_INTERVAL, deletes expired keys. */

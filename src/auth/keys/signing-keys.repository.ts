@@ -19,6 +19,11 @@ export class SigningKeysRepository {
     return this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'DESC', kid: 'DESC' } });
   }
 
+  /** Every stored key, revoked and retired ones included, newest first. */
+  findAll(): Promise<SigningKey[]> {
+    return this.keys.find({ order: { createdAt: 'DESC', kid: 'DESC' } });
+  }
+
   findByKid(kid: string): Promise<SigningKey | null> {
     return this.keys.findOneBy({ kid });
   }

@@ -524,10 +524,22 @@ describe('RevocationsService', () => {
       await deleteRedisKeys(prefix);
     });
 
-    it('should set no timer at all, and say nothing of Redis, without REDIS_URL on SQLite (one instance)', async () => {
-      await createService(rows, clock);
+    it('should set no timer at all, and say nothing of Redis, without REDIS_URL on in-memory SQLite', async () => {
+      await createService(rows, clock, { DATABASE_URL: 'sqlite::memory:' });
 
       expect(jest.getTimerCount()).toBe(0);
+      expect(
+        jest.mocked(Logger.prototype.log).mock.calls.filter(([line]) => String(line).includes('REDIS_URL')),
+      ).toEqual([]);
+    });
+
+    it('should read what the CLI revoked in a SQLite file every FALLBACK_RELOAD_INTERVAL_MS, saying nothing', async () => {
+      const local = await createService(rows, clock, { DATABASE_URL: 'sqlite:data/app.sqlite' });
+      await revokedElsewhere(rows);
+
+      await jest.advanceTimersByTimeAsync(FALLBACK_RELOAD_INTERVAL_MS);
+
+      await waitFor(() => local.isRevoked(token()), 1000, 'the reload');
       expect(
         jest.mocked(Logger.prototype.log).mock.calls.filter(([line]) => String(line).includes('REDIS_URL')),
       ).toEqual([]);

@@ -7,7 +7,7 @@ import { RevocationsRepository } from './revocations.repository';
 
 const CHANNEL = 'revocations';
 /**
- * While Redis is configured but unreachable, or on a shared PostgreSQL database without Redis, the set is read again
+ * While Redis is configured but unreachable, or without Redis on PostgreSQL or a SQLite file, the set is read again
  * from the database this often.
  */
 export const FALLBACK_RELOAD_INTERVAL_MS = 2000;
@@ -48,11 +48,15 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    // A SQLite file serves one instance; PostgreSQL may be shared by several, which then learn from the database.
-    if (!this.redis.enabled && this.config.database.type === 'postgres') {
-      this.logger.log(
-        `REDIS_URL is not set: revocations made by other instances are read from the database every ${FALLBACK_RELOAD_INTERVAL_MS / 1000} s; set REDIS_URL to make them immediate`,
-      );
+    // PostgreSQL may be shared by several instances, and a SQLite file by the operations CLI (sessions:revoke-user,
+    // users:set-password) in another process: without Redis, both learn of the other's revocations from the database.
+    const database = this.config.database;
+    if (!this.redis.enabled && (database.type === 'postgres' || database.path !== ':memory:')) {
+      if (database.type === 'postgres') {
+        this.logger.log(
+          `REDIS_URL is not set: revocations made by other instances are read from the database every ${FALLBACK_RELOAD_INTERVAL_MS / 1000} s; set REDIS_URL to make them immediate`,
+        );
+      }
       this.fallbackTimer = setInterval(() => void this.reloadQuietly(), FALLBACK_RELOAD_INTERVAL_MS).unref();
     }
     if (this.redis.enabled) {
