@@ -24,7 +24,6 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>, logger?
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
     ...(logger && { loggerInstance: logger.child({ context: 'Fastify' }, { level: quieterOf(logger.level, 'warn') }) }),
     return503OnClosing: true,
