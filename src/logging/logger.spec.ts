@@ -55,6 +55,16 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0]).headers).toEqual({ authorization: '[redacted]', cookie: '[redacted]' });
   });
 
+  it('should write a request and a reply without URL, query or headers', () => {
+    const { logger, lines } = capture();
+    const request = { method: 'GET', url: '/x?token=EEE', headers: { host: 'h' }, routeOptions: { url: '/x' } };
+
+    logger.error({ req: request, res: { statusCode: 500, headers: {} } }, 'failed');
+
+    expect(JSON.parse(lines[0])).toMatchObject({ req: { method: 'GET', route: '/x' }, res: { status: 500 } });
+    expect(lines[0]).not.toMatch(/EEE|host/);
+  });
+
   it('should list every path once', () => {
     expect(new Set(redactPaths()).size).toBe(redactPaths().length);
   });

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
 
@@ -38,6 +39,11 @@ export function createLogger(settings: AppConfig['log'], destination?: Destinati
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: redactPaths(), censor: '[redacted]' },
+    // Fastify logs a request or reply object with some errors; its own serializers would write the URL with its query.
+    serializers: {
+      req: (request: FastifyRequest) => ({ method: request.method, route: request.routeOptions?.url ?? null }),
+      res: (reply: FastifyReply) => ({ status: reply.statusCode }),
+    },
   };
   if (settings.format === 'json') {
     return pino(options, destination ?? pino.destination({ fd: 1, sync: true }));
