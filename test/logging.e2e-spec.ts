@@ -11,7 +11,8 @@ import { SmtpSink } from './utils/smtp-sink';
 import { createTestDatabase, TestDatabase } from './utils/test-database';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
-const built = existsSync(MAIN);
+const FAST = join(__dirname, '..', 'dist', 'main.fast.js');
+const built = existsSync(MAIN) && existsSync(FAST);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const REQUEST_LINE_FIELDS = ['durationMs', 'level', 'method', 'msg', 'requestId', 'route', 'status', 'time', 'userId'];
 
@@ -261,5 +262,51 @@ describe('Logs (e2e)', () => {
     expect(logLines()).toContainEqual(
       expect.objectContaining({ context: 'Bastion', msg: expect.stringMatching(`^Listening on ${base}$`) }),
     );
+  });
+});
+
+/** The bundle loads pino-pretty itself (it is required only for LOG_FORMAT=pretty) and names the address it binds. */
+describe('Pretty logs from the bundle (e2e)', () => {
+  (built ? it : it.skip)('should write plain text and name 0.0.0.0 when bound to it', async () => {
+    const database = await createTestDatabase();
+    const port = await freePort();
+    const child = spawn(process.execPath, [FAST], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'development',
+        HOST: '0.0.0.0',
+        PORT: String(port),
+        KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET,
+        ...database.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await pollUntil(
+        () => Promise.resolve(output.includes('Listening on') || child.exitCode !== null),
+        { deadlineMs: 30_000, what: 'the start-up line' },
+        () => output,
+      );
+      const request = await fetch(`http://127.0.0.1:${port}/health/live`);
+      await pollUntil(() => Promise.resolve(output.includes('GET /health/live 200')), {
+        deadlineMs: 5000,
+        what: 'the request line',
+      });
+
+      expect(output).toMatch(
+        new RegExp(`INFO: \\[Bastion\\] Listening on http://0\\.0\\.0\\.0:${port} \\(Swagger UI at /docs\\)\n`),
+      );
+      expect(output).toContain(`"requestId":"${request.headers.get('x-request-id')}"`);
+      expect(output).not.toContain('\u001b[');
+      expect(output).not.toMatch(/^\{"level"/m);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await database.drop();
+    }
   });
 });
