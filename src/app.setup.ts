@@ -33,6 +33,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>, logger?
   });
 }
 
+/** `level`, unless it would let through more than `floor` does. */
 function quieterOf(level: string, floor: string): string {
   const values = pino.levels.values;
   return (values[level] ?? Infinity) > values[floor] ? level : floor;

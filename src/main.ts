@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import pino from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
 import { assertCanListen } from './common/http/port-available';
@@ -15,7 +15,7 @@ import { PinoLoggerService } from './logging/pino-logger.service';
 /** In-flight requests get this long to finish after SIGTERM; then the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** How a failed start is logged: as configured once the configuration is read, by NODE_ENV before. */
+/** The format of a failed start's line: as configured once the configuration is read, by NODE_ENV before. */
 let logSettings: AppConfig['log'] = {
   level: 'info',
   format: process.env.NODE_ENV === 'production' ? 'json' : 'pretty',
@@ -71,7 +71,8 @@ bootstrap().catch((error: unknown) => {
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);
-  // On stderr, where an operator looks when the service does not come up.
-  createLogger(logSettings, pino.destination({ fd: 2, sync: true })).fatal({ context: 'Bastion' }, message);
+  // On stderr, where an operator looks when the service does not come up; even LOG_LEVEL=silent gets this line.
+  const failure = createLogger({ ...logSettings, level: 'fatal' }, pino.destination({ fd: 2, sync: true }));
+  failure.fatal({ context: 'Bastion' }, message);
   process.exit(1);
 });

@@ -11,13 +11,12 @@ export class PinoLoggerService implements LoggerService {
 
   error(message: unknown, ...params: unknown[]): void {
     // Nest passes (message, stack, context), (message, context) or (message, stack).
-    const context = params.length > 1 || !looksLikeStack(params[0]) ? params.pop() : undefined;
-    const stack = params[0];
+    const stack = params.find(looksLikeStack);
     this.write(
       'error',
       message,
-      typeof context === 'string' ? [context] : [],
-      typeof stack === 'string' ? stack : undefined,
+      params.filter((param) => param !== stack),
+      stack,
     );
   }
 
@@ -43,6 +42,7 @@ export class PinoLoggerService implements LoggerService {
     params: unknown[],
     stack?: string,
   ): void {
+    // Nest's Logger appends its context as the last argument.
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
     const fields = { ...(context && { context }), ...(stack && { stack }) };
     if (message instanceof Error) {
@@ -55,6 +55,6 @@ export class PinoLoggerService implements LoggerService {
   }
 }
 
-function looksLikeStack(value: unknown): boolean {
+function looksLikeStack(value: unknown): value is string {
   return typeof value === 'string' && /\n\s+at /.test(value);
 }
