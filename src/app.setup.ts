@@ -1,6 +1,7 @@
 import { NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import pino, { type Logger } from 'pino';
 import { AppConfig } from './config/app-config';
 import { onClientError, onFrameworkError } from './common/http/framework-errors';
 import { registerJsonBodyParser } from './common/http/json-body';
@@ -9,22 +10,33 @@ import { registerUnreadBodyDiscard } from './common/http/unread-body';
 import { Metrics } from './metrics/metrics';
 import { registerRequestMetrics } from './metrics/request-metrics';
 import { setUpOpenApi } from './openapi';
+import { registerRequestLog } from './logging/request-log';
+import { requestIdFor } from './logging/request-id';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /**
- * The HTTP adapter, with the body limit of the contract, a fresh id for every request, the proxies to believe, and
- * problem+json for what Fastify's router and Node's parser reject before any hook runs.
+ * The HTTP adapter, with the body limit of the contract, the caller's request id or a fresh one, the proxies to believe,
+ * and problem+json for what Fastify's router and Node's parser reject before any hook runs. Given a logger, Fastify
+ * writes its own warnings and errors there (its info lines would repeat ours).
  */
-export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
+export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>, logger?: Logger): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
+    ...(logger && { loggerInstance: logger.child({ context: 'Fastify' }, { level: quieterOf(logger.level, 'warn') }) }),
     return503OnClosing: true,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     frameworkErrors: onFrameworkError,
     clientErrorHandler: onClientError,
   });
+}
+
+/** `level`, unless it would let through more than `floor` does. */
+function quieterOf(level: string, floor: string): string {
+  const values = pino.levels.values;
+  return (values[level] ?? Infinity) > values[floor] ? level : floor;
 }
 
 /** TRUST_PROXY as Fastify takes it: its own numeric form trusts nobody, so a hop count is given as a function. */
@@ -43,8 +55,11 @@ function fastifyTrustProxy(
  */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
 
-/** Everything main.ts and the e2e tests set up alike, so tests exercise the app as it is served. */
-export async function configureApp(app: NestFastifyApplication): Promise<void> {
+/**
+ * Everything main.ts and the e2e tests set up alike, so tests exercise the app as it is served; with a logger, one
+ * line per request.
+ */
+export async function configureApp(app: NestFastifyApplication, logger?: Logger): Promise<void> {
   const config = app.get(AppConfig);
   app.setGlobalPrefix('api/v1', {
     exclude: [
@@ -63,6 +78,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   registerSecurityHeaders(fastify);
   if (config.metrics.enabled) {
     registerRequestMetrics(fastify, app.get(Metrics));
+  }
+  if (logger) {
+    registerRequestLog(fastify, logger);
   }
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
 import { assertCanListen } from './common/http/port-available';
@@ -8,23 +9,48 @@ import { StartupError } from './common/startup-error';
 import { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { assertDatabaseReachable } from './database/database-reachable';
+import { createLogger } from './logging/logger';
+import { PinoLoggerService } from './logging/pino-logger.service';
 
 /** In-flight requests get this long to finish after SIGTERM; then the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** The format of a failed start's line: as configured once the configuration is read, by NODE_ENV before. */
+let logSettings: AppConfig['log'] = {
+  level: 'info',
+  format: process.env.NODE_ENV === 'production' ? 'json' : 'pretty',
+};
+
 async function bootstrap(): Promise<void> {
   // Validate and check before Nest starts, so a bad variable is reported by name and nothing else.
   const validated = loadConfig(process.env);
+  logSettings = validated.log;
   await assertCanListen(validated.host, validated.port);
   await assertDatabaseReachable(validated.database);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(validated), APP_OPTIONS);
-  await configureApp(app);
+  const logger = createLogger(validated.log);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(validated, logger), {
+    ...APP_OPTIONS,
+    logger: new PinoLoggerService(logger),
+  });
+  await configureApp(app, logger);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
-  Logger.log(`Listening on ${await app.getUrl()}${config.swaggerEnabled ? ' (Swagger UI at /docs)' : ''}`, 'Bastion');
+  // The addresses actually bound (0.0.0.0 stays 0.0.0.0), not a guess at one to browse to.
+  const urls = app
+    .getHttpAdapter()
+    .getInstance()
+    .addresses()
+    .map((bound) =>
+      typeof bound === 'string' ? bound : `http://${hostOf(bound.address, bound.family)}:${bound.port}`,
+    );
+  Logger.log(`Listening on ${urls.join(', ')}${config.swaggerEnabled ? ' (Swagger UI at /docs)' : ''}`, 'Bastion');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void shutDown(app, signal));
   }
+}
+
+function hostOf(address: string, family: string): string {
+  return family === 'IPv6' ? `[${address}]` : address;
 }
 
 /** Stops accepting, lets in-flight requests finish (bounded), closes Redis and the database pool, exits 0. */
@@ -45,6 +71,8 @@ bootstrap().catch((error: unknown) => {
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);
-  Logger.error(message, undefined, 'Bastion');
+  // On stderr, where an operator looks when the service does not come up; even LOG_LEVEL=silent gets this line.
+  const failure = createLogger({ ...logSettings, level: 'fatal' }, pino.destination({ fd: 2, sync: true }));
+  failure.fatal({ context: 'Bastion' }, message);
   process.exit(1);
 });

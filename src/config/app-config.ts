@@ -1,6 +1,9 @@
 export type JwtAlgorithm = 'RS256' | 'ES256' | 'PS256' | 'HS256';
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['RS256', 'ES256', 'PS256', 'HS256'];
 
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export type DatabaseConfig =
   { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize: number; statementTimeoutMs: number };
 
@@ -60,6 +63,11 @@ export class AppConfig {
   requireEmailVerification: boolean;
   emailVerificationTtlSeconds: number;
   passwordResetTtlSeconds: number;
+  log: {
+    level: LogLevel;
+    /** `json`: one JSON object a line (production's default); `pretty`: text for a terminal (development's). */
+    format: 'json' | 'pretty';
+  };
   metrics: {
     /** false: nothing is measured and /metrics is not served. */
     enabled: boolean;

@@ -65,6 +65,7 @@ describe('loadConfig', () => {
         requireEmailVerification: false,
         emailVerificationTtlSeconds: 24 * 3600,
         passwordResetTtlSeconds: 30 * 60,
+        log: { level: 'info', format: 'pretty' },
         metrics: { enabled: true, token: null },
       });
     });
@@ -116,6 +117,8 @@ describe('loadConfig', () => {
         PASSWORD_RESET_TTL: '15m',
         METRICS_ENABLED: 'false',
         METRICS_TOKEN: METRICS_TOKEN,
+        LOG_LEVEL: 'WARN',
+        LOG_FORMAT: 'json',
       });
 
       expect(config).toEqual({
@@ -158,6 +161,7 @@ describe('loadConfig', () => {
         requireEmailVerification: true,
         emailVerificationTtlSeconds: 2 * 86400,
         passwordResetTtlSeconds: 15 * 60,
+        log: { level: 'warn', format: 'json' },
         metrics: { enabled: false, token: METRICS_TOKEN },
       });
     });
@@ -234,6 +238,8 @@ describe('loadConfig', () => {
       ['PASSWORD_RESET_TTL', '2d'],
       ['METRICS_ENABLED', 'sometimes'],
       ['METRICS_TOKEN', 'short'],
+      ['LOG_LEVEL', 'verbose'],
+      ['LOG_FORMAT', 'text'],
     ])('of %s (%p) should throw a ConfigError naming the variable', (name, value) => {
       const error = configError({ [name]: value });
 
@@ -477,6 +483,18 @@ describe('loadConfig', () => {
 
     it('should let a predictable token of 32 characters or more through outside production', () => {
       expect(loadConfig({ METRICS_TOKEN: 'Ab1!'.repeat(10) }).metrics.token).toBe('Ab1!'.repeat(10));
+    });
+  });
+
+  describe('LOG_FORMAT', () => {
+    it('should default to json in production', () => {
+      expect(loadConfig({ NODE_ENV: 'production', SMTP_URL, KEY_ENCRYPTION_SECRET: STRONG_SECRET }).log.format).toBe(
+        'json',
+      );
+    });
+
+    it('should default to pretty outside production', () => {
+      expect(loadConfig({ NODE_ENV: 'development' }).log.format).toBe('pretty');
     });
   });
 

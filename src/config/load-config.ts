@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig } from './app-config';
+import { AppConfig, JWT_ALGORITHMS, JwtAlgorithm, DatabaseConfig, LOG_LEVELS } from './app-config';
 import { passwordProblem } from '../passwords/password-policy';
 import { parseDurationSeconds } from './duration';
 import { estimatedSecretBits, MIN_SECRET_BITS } from './secret-strength';
@@ -94,6 +94,10 @@ export function loadConfig(givenEnv: Env): AppConfig {
       parseDurationWithin(value, 60, 30 * 86400),
     ),
     passwordResetTtlSeconds: read('PASSWORD_RESET_TTL', '30m', (value) => parseDurationWithin(value, 60, 86400)),
+    log: {
+      level: read('LOG_LEVEL', 'info', (value) => oneOf(value, LOG_LEVELS)),
+      format: read('LOG_FORMAT', production ? 'json' : 'pretty', (value) => oneOf(value, ['json', 'pretty'] as const)),
+    },
     metrics: {
       enabled: read('METRICS_ENABLED', 'true', parseBoolean),
       token: read('METRICS_TOKEN', '', (value) => (value ? parseMetricsToken(value, production) : null)),
@@ -304,6 +308,14 @@ function parseAppUrl(value: string): string {
     throw new Error('must be an origin with an optional path, without query, fragment or credentials');
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[]): T {
+  const normalised = value.trim().toLowerCase() as T;
+  if (!allowed.includes(normalised)) {
+    throw new Error(`"${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return normalised;
 }
 
 function parseAlgorithm(value: string): JwtAlgorithm {
