@@ -6,6 +6,7 @@ import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
 import { assertCanListen } from './common/http/port-available';
 import { StartupError } from './common/startup-error';
 import { AppConfig } from './config/app-config';
+import { loadEnvFile } from './config/env-file';
 import { ConfigError, loadConfig } from './config/load-config';
 import { assertDatabaseReachable } from './database/database-reachable';
 
@@ -13,6 +14,7 @@ import { assertDatabaseReachable } from './database/database-reachable';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
+  loadEnvFile(process.env);
   // Validate and check before Nest starts, so a bad variable is reported by name and nothing else.
   const validated = loadConfig(process.env);
   await assertCanListen(validated.host, validated.port);
