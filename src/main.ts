@@ -7,6 +7,7 @@ import { APP_OPTIONS, configureApp, createHttpAdapter } from './app.setup';
 import { assertCanListen } from './common/http/port-available';
 import { StartupError } from './common/startup-error';
 import { AppConfig } from './config/app-config';
+import { loadEnvFile } from './config/env-file';
 import { ConfigError, loadConfig } from './config/load-config';
 import { assertDatabaseReachable } from './database/database-reachable';
 import { createLogger } from './logging/logger';
@@ -22,6 +23,7 @@ let logSettings: AppConfig['log'] = {
 };
 
 async function bootstrap(): Promise<void> {
+  loadEnvFile(process.env);
   // Validate and check before Nest starts, so a bad variable is reported by name and nothing else.
   const validated = loadConfig(process.env);
   logSettings = validated.log;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -68,6 +69,8 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     AuditModule,
     MailModule,
     PassportModule,
+    // No key or options here: AccessTokensService passes the ring's active key and every option per call.
+    JwtModule.register({}),
     UsersModule,
     PasswordsModule,
     ThrottleModule,

@@ -2,6 +2,7 @@ import { HttpException, INestApplicationContext, LoggerService } from '@nestjs/c
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
 import { StartupError } from '../common/startup-error';
+import { loadEnvFile } from '../config/env-file';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { assertDatabaseReachable } from '../database/database-reachable';
 import { User } from '../users/user.entity';
@@ -31,6 +32,7 @@ export function runCommand(name: string, work: (boot: Boot) => Promise<string>):
   let app: INestApplicationContext | undefined;
   const boot = async () => {
     // Checked before Nest starts, as main.ts does, so a bad variable or an unreachable database is one named line.
+    loadEnvFile(process.env);
     const config = loadConfig(process.env);
     await assertDatabaseReachable(config.database);
     app = await NestFactory.createApplicationContext(AppModule, { logger: cliLogger, abortOnError: false });

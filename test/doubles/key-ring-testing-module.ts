@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
@@ -22,6 +23,7 @@ export async function createKeyRingTestingModule(options: {
     providers: [
       ...options.providers,
       KeyRing,
+      JwtService,
       { provide: DatabaseLock, useValue: passThroughLock },
       RedisService,
       {

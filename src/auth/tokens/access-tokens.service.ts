@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sign } from 'jsonwebtoken';
+import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { Role } from '../../common/role';
@@ -22,6 +22,7 @@ export class AccessTokensService {
     private readonly config: AppConfig,
     private readonly keyRing: KeyRing,
     private readonly clock: Clock,
+    private readonly jwt: JwtService,
   ) {}
 
   get ttlSeconds(): number {
@@ -44,7 +45,9 @@ export class AccessTokensService {
       amr: subject.amr,
     };
     const key = this.keyRing.activeKey;
-    return sign(claims, key.signingKey, {
+    // The key changes with every rotation, so it is given per call, never registered with the module.
+    return this.jwt.sign(claims, {
+      privateKey: key.signingKey,
       algorithm: key.algorithm,
       keyid: key.kid,
       header: { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE },
