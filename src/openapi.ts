@@ -17,6 +17,8 @@ export async function setUpOpenApi(app: INestApplication): Promise<void> {
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
       .build(),
+    // Handler names are the operationIds, so generated clients get `login()`, not `authControllerLogin()`.
+    { operationIdFactory: (_controllerKey, methodKey) => methodKey },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -4,6 +4,7 @@ import { createTestApp } from './utils/create-test-app';
 import { api, expectProblem } from './utils/http';
 
 interface Operation {
+  operationId: string;
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required: boolean }[];
   responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
@@ -88,6 +89,15 @@ describe('OpenAPI (e2e)', () => {
 
   it.each(ROUTES)('should document %s %s', (method, path) => {
     expect(document.paths[path]?.[method]).toBeDefined();
+  });
+
+  it('should give every operation a unique camelCase operationId named for what it does', () => {
+    const ids = operations(document).map(([, , operation]) => operation.operationId);
+
+    expect(ids.filter((id) => !/^[a-z][a-zA-Z]*$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/api/v1/auth/login'].post.operationId).toBe('login');
+    expect(document.paths['/api/v1/users/{id}'].get.operationId).toBe('getUser');
   });
 
   it('should declare the bearer security scheme', () => {

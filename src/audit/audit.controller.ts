@@ -17,7 +17,7 @@ export class AuditController {
   @Auth(Role.Admin)
   @ApiOkResponse({ type: AuditPageDto })
   @ApiProblems(400)
-  list(@Query() query: ListAuditQuery): Promise<AuditPageDto> {
+  listAuditEvents(@Query() query: ListAuditQuery): Promise<AuditPageDto> {
     return this.audit.list(query);
   }
 }

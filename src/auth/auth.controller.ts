@@ -155,7 +155,7 @@ export class AuthController {
     type: VerifyResponseDto,
     description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id, X-Auth-Amr.',
   })
-  verify(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
+  verifyToken(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
     void reply.headers({
       'X-Auth-User-Id': caller.id,
       'X-Auth-Roles': caller.roles.join(','),

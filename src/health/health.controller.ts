@@ -16,7 +16,7 @@ export class HealthController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: HealthDto })
   @ApiResponse({ status: 503, description: 'The database does not answer.', type: HealthDto })
-  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
+  async getHealth(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
     const report = await this.health.check();
     void reply.status(report.status === 'error' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return report;
@@ -27,7 +27,7 @@ export class HealthController {
   @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: LivenessDto })
-  live(): LivenessDto {
+  getLiveness(): LivenessDto {
     return { status: 'ok' };
   }
 }

@@ -53,7 +53,7 @@ export class UsersController {
   @Auth(Role.Admin)
   @ApiProblems(400)
   @ApiOkResponse({ type: UserPageDto })
-  list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
+  listUsers(@Query() query: ListUsersQuery): Promise<UserPageDto> {
     return this.users.list(query);
   }
 
@@ -62,7 +62,7 @@ export class UsersController {
   @Auth(Role.Admin)
   @ApiProblems(400, 404)
   @ApiOkResponse({ type: UserResponseDto })
-  get(@Param('id', UUID_PARAM) id: string): Promise<UserResponseDto> {
+  getUser(@Param('id', UUID_PARAM) id: string): Promise<UserResponseDto> {
     return this.users.getUser(id);
   }
 
@@ -71,7 +71,7 @@ export class UsersController {
   @Auth(Role.Admin)
   @ApiProblems(400, 404, 409)
   @ApiOkResponse({ type: UserResponseDto })
-  update(
+  updateUser(
     @Param('id', UUID_PARAM) id: string,
     @Body() changes: AdminUpdateUserDto,
     @CurrentUser() caller: AuthUser,
@@ -86,7 +86,7 @@ export class UsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 404, 409)
   @ApiNoContentResponse({ description: 'The user and every session of theirs are gone.' })
-  delete(
+  deleteUser(
     @Param('id', UUID_PARAM) id: string,
     @CurrentUser() caller: AuthUser,
     @Client() client: ClientInfo,

@@ -18,7 +18,7 @@ export class DiscoveryController {
   @Get('oauth-authorization-server')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
-  authorizationServer(): AuthorizationServerMetadataDto {
+  getAuthorizationServerMetadata(): AuthorizationServerMetadataDto {
     return this.metadata;
   }
 
@@ -26,7 +26,7 @@ export class DiscoveryController {
   @Get('openid-configuration')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
-  openidConfiguration(): AuthorizationServerMetadataDto {
+  getOpenidConfiguration(): AuthorizationServerMetadataDto {
     return this.metadata;
   }
 }

@@ -23,7 +23,7 @@ export class EmailVerificationController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 429)
   @ApiNoContentResponse({ description: 'The email address is verified.' })
-  verify(@Body() body: MailedTokenDto, @Client() client: ClientInfo): Promise<void> {
+  verifyEmail(@Body() body: MailedTokenDto, @Client() client: ClientInfo): Promise<void> {
     return this.verification.verify(body.token, client);
   }
 
@@ -37,7 +37,7 @@ export class EmailVerificationController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiProblems(400, 429)
   @ApiAcceptedResponse({ type: AcceptedResponseDto })
-  async resend(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
+  async resendVerificationEmail(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
     await this.verification.resend(body.email, client);
     return CHECK_YOUR_MAIL;
   }

@@ -13,7 +13,7 @@ export class JwksController {
   @Get('jwks.json')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
-  jwks(): JwksDto {
+  getJwks(): JwksDto {
     return this.keyRing.publicJwks();
   }
 }

@@ -16,7 +16,7 @@ export class KeysController {
   @Post('rotate')
   @Auth(Role.Admin)
   @ApiCreatedResponse({ type: RotatedKeyDto })
-  async rotate(@CurrentUser() caller: AuthUser): Promise<RotatedKeyDto> {
+  async rotateKeys(@CurrentUser() caller: AuthUser): Promise<RotatedKeyDto> {
     return { kid: await this.rotation.rotate({ actorId: caller.id, via: 'api' }) };
   }
 }

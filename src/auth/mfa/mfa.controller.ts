@@ -48,7 +48,7 @@ export class MfaController {
   @Header('Cache-Control', 'no-store')
   @ApiConflictResponse({ description: 'Two-factor sign-in is already on.', type: ProblemDto })
   @ApiOkResponse({ type: TotpSetupResponseDto })
-  setup(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<TotpSetupResponseDto> {
+  setUpTotp(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<TotpSetupResponseDto> {
     return this.mfa.setup(caller, client);
   }
 
@@ -61,7 +61,7 @@ export class MfaController {
   @ApiForbiddenResponse(WRONG_CODE)
   @ApiConflictResponse({ description: 'Already on, or no setup is pending.', type: ProblemDto })
   @ApiOkResponse({ type: RecoveryCodesResponseDto })
-  confirm(
+  confirmTotp(
     @CurrentUser() caller: AuthUser,
     @Body() body: ConfirmTotpDto,
     @Client() client: ClientInfo,
@@ -77,7 +77,7 @@ export class MfaController {
   @ApiForbiddenResponse(WRONG_CODE)
   @ApiConflictResponse({ description: 'Two-factor sign-in is not on.', type: ProblemDto })
   @ApiNoContentResponse({ description: 'Two-factor sign-in is off; the other sessions have ended.' })
-  disable(
+  disableTotp(
     @CurrentUser() caller: AuthUser,
     @Body() body: PasswordAndCodeDto,
     @Client() client: ClientInfo,
@@ -112,7 +112,7 @@ export class MfaController {
   @ApiUnauthorizedResponse({ description: 'The mfaToken is unknown, expired, used up or stale.', type: ProblemDto })
   @ApiForbiddenResponse({ description: 'The code is wrong or was already used.', type: ProblemDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  verify(@Body() body: VerifyMfaDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+  verifyMfa(@Body() body: VerifyMfaDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
     return this.metrics.countSecondFactor(this.auth.verifyMfa(body, client));
   }
 }

@@ -26,7 +26,7 @@ export class PasswordResetController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiProblems(400, 429)
   @ApiAcceptedResponse({ type: AcceptedResponseDto })
-  async forgot(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
+  async forgotPassword(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
     await this.reset.requestReset(body.email, client);
     return CHECK_YOUR_MAIL;
   }

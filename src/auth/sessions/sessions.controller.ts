@@ -19,7 +19,7 @@ export class SessionsController {
   @Get()
   @Auth()
   @ApiOkResponse({ type: [SessionResponseDto] })
-  list(@CurrentUser() caller: AuthUser): Promise<SessionResponseDto[]> {
+  listSessions(@CurrentUser() caller: AuthUser): Promise<SessionResponseDto[]> {
     return this.auth.listSessions(caller);
   }
 
@@ -29,7 +29,7 @@ export class SessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The session has ended.' })
   @ApiProblems(400, 404)
-  end(
+  endSession(
     @CurrentUser() caller: AuthUser,
     @Param('id', UUID_PARAM) id: string,
     @Client() client: ClientInfo,
