@@ -37,7 +37,10 @@ export class EmailVerificationController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiProblems(400, 429)
   @ApiAcceptedResponse({ type: AcceptedResponseDto })
-  async resendVerificationEmail(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
+  async resendVerificationEmail(
+    @Body() body: EmailAddressDto,
+    @Client() client: ClientInfo,
+  ): Promise<AcceptedResponseDto> {
     await this.verification.resend(body.email, client);
     return CHECK_YOUR_MAIL;
   }
