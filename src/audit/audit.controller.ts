@@ -12,7 +12,11 @@ import { ListAuditQuery } from './dto/list-audit.query';
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  /** Security events, newest first, optionally for one user or of one type. */
+  /**
+   * List audit events.
+   *
+   * @remarks Security events, newest first, optionally for one user or of one type.
+   */
   @Get()
   @Auth(Role.Admin)
   @ApiOkResponse({ type: AuditPageDto })

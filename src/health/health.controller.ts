@@ -10,7 +10,11 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Readiness: 200 when the database answers (Redis, when configured, is reported), else 503. */
+  /**
+   * Check readiness.
+   *
+   * @remarks Readiness: 200 when the database answers (Redis, when configured, is reported), else 503.
+   */
   @Get()
   @Public()
   @Header('Cache-Control', 'no-store')
@@ -22,7 +26,11 @@ export class HealthController {
     return report;
   }
 
-  /** Liveness: 200 while the process answers; touches no dependency. */
+  /**
+   * Check liveness.
+   *
+   * @remarks Liveness: 200 while the process answers; touches no dependency.
+   */
   @Get('live')
   @Public()
   @Header('Cache-Control', 'no-store')

@@ -21,7 +21,11 @@ import { UsersService } from './users.service';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  /** The caller's own account. */
+  /**
+   * Get my account.
+   *
+   * @remarks The caller's own account.
+   */
   @Get('me')
   @Auth()
   @ApiOkResponse({ type: UserResponseDto })
@@ -29,7 +33,11 @@ export class UsersController {
     return this.users.getProfile(caller.id);
   }
 
-  /** Changes the caller's display name. */
+  /**
+   * Update my account.
+   *
+   * @remarks Changes the caller's display name.
+   */
   @Patch('me')
   @Auth()
   @ApiProblems(400)
@@ -38,7 +46,11 @@ export class UsersController {
     return this.users.updateProfile(caller.id, changes);
   }
 
-  /** Deletes the caller's account after checking the password again; every session ends. */
+  /**
+   * Delete my account.
+   *
+   * @remarks Deletes the caller's account after checking the password again; every session ends.
+   */
   @Delete('me')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -48,7 +60,11 @@ export class UsersController {
     return this.users.deleteOwnAccount(caller.id, caller.sessionId, body.password, { actorId: caller.id, client });
   }
 
-  /** Lists users, newest first, optionally filtered by a search string. */
+  /**
+   * List users.
+   *
+   * @remarks Lists users, newest first, optionally filtered by a search string.
+   */
   @Get()
   @Auth(Role.Admin)
   @ApiProblems(400)
@@ -57,7 +73,11 @@ export class UsersController {
     return this.users.list(query);
   }
 
-  /** One user by id. */
+  /**
+   * Get a user.
+   *
+   * @remarks One user by id.
+   */
   @Get(':id')
   @Auth(Role.Admin)
   @ApiProblems(400, 404)
@@ -66,7 +86,12 @@ export class UsersController {
     return this.users.getUser(id);
   }
 
-  /** Changes a user's display name, roles or disabled flag; a change of roles or disabling ends the user's sessions. */
+  /**
+   * Update a user.
+   *
+   * @remarks Changes a user's display name, roles or disabled flag; a change of roles or disabling ends the user's
+   * sessions.
+   */
   @Patch(':id')
   @Auth(Role.Admin)
   @ApiProblems(400, 404, 409)
@@ -80,7 +105,11 @@ export class UsersController {
     return this.users.updateUser(id, changes, { actorId: caller.id, client });
   }
 
-  /** Deletes a user and every session of theirs. */
+  /**
+   * Delete a user.
+   *
+   * @remarks Deletes a user and every session of theirs.
+   */
   @Delete(':id')
   @Auth(Role.Admin)
   @HttpCode(HttpStatus.NO_CONTENT)

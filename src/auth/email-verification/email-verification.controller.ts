@@ -16,7 +16,11 @@ import { EmailVerificationService } from './email-verification.service';
 export class EmailVerificationController {
   constructor(private readonly verification: EmailVerificationService) {}
 
-  /** Marks the account's email as verified, with the token from the mailed link. The link works once. */
+  /**
+   * Verify an email address.
+   *
+   * @remarks Marks the account's email as verified, with the token from the mailed link. The link works once.
+   */
   @Post('verify')
   @Public()
   @RateLimit(ROUTE_LIMITS.emailVerify)
@@ -28,7 +32,9 @@ export class EmailVerificationController {
   }
 
   /**
-   * Mails a new verification link to an unverified account; older links stop working. The answer is the same
+   * Resend the verification email.
+   *
+   * @remarks Mails a new verification link to an unverified account; older links stop working. The answer is the same
    * whether or not the address has an account, or is verified already.
    */
   @Post('resend')

@@ -12,7 +12,11 @@ import { KeyRotationService } from './key-rotation.service';
 export class KeysController {
   constructor(private readonly rotation: KeyRotationService) {}
 
-  /** The published next key signs from now on, and a new next key is published; older keys keep verifying. */
+  /**
+   * Rotate the signing keys.
+   *
+   * @remarks The published next key signs from now on, and a new next key is published; older keys keep verifying.
+   */
   @Post('rotate')
   @Auth(Role.Admin)
   @ApiCreatedResponse({ type: RotatedKeyDto })

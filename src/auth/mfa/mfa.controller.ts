@@ -41,7 +41,11 @@ export class MfaController {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Starts TOTP enrolment: a new secret, not in force until confirmed; a pending one is replaced. */
+  /**
+   * Start TOTP enrolment.
+   *
+   * @remarks Starts TOTP enrolment: a new secret, not in force until confirmed; a pending one is replaced.
+   */
   @Post('totp/setup')
   @Auth()
   @HttpCode(HttpStatus.OK)
@@ -52,7 +56,12 @@ export class MfaController {
     return this.mfa.setup(caller, client);
   }
 
-  /** Confirms the pending secret with a current code: two-factor sign-in is on, and the recovery codes shown once. */
+  /**
+   * Confirm TOTP enrolment.
+   *
+   * @remarks Confirms the pending secret with a current code: two-factor sign-in is on, and the recovery codes shown
+   * once.
+   */
   @Post('totp/confirm')
   @Auth()
   @HttpCode(HttpStatus.OK)
@@ -69,7 +78,11 @@ export class MfaController {
     return this.mfa.confirm(caller, body, client);
   }
 
-  /** Turns two-factor sign-in off after the password and a code; every other session ends. */
+  /**
+   * Turn two-factor sign-in off.
+   *
+   * @remarks Turns two-factor sign-in off after the password and a code; every other session ends.
+   */
   @Delete('totp')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -85,7 +98,11 @@ export class MfaController {
     return this.mfa.disable(caller, body, client);
   }
 
-  /** Replaces the recovery codes after the password and a code; the old ones stop working. */
+  /**
+   * Renew the recovery codes.
+   *
+   * @remarks Replaces the recovery codes after the password and a code; the old ones stop working.
+   */
   @Post('recovery-codes')
   @Auth()
   @HttpCode(HttpStatus.OK)
@@ -102,7 +119,12 @@ export class MfaController {
     return this.mfa.renewRecoveryCodes(caller, body, client);
   }
 
-  /** The second step of a two-factor login: the login's mfaToken and a code (or a recovery code) start the session. */
+  /**
+   * Complete a two-factor sign-in.
+   *
+   * @remarks The second step of a two-factor login: the login's mfaToken and a code (or a recovery code) start the
+   * session.
+   */
   @Post('verify')
   @Public()
   @RateLimit(ROUTE_LIMITS.mfaVerify)

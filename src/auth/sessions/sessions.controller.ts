@@ -15,7 +15,11 @@ import { AuthService } from '../auth.service';
 export class SessionsController {
   constructor(private readonly auth: AuthService) {}
 
-  /** The caller's live sessions, newest first; `current` marks the one making this request. */
+  /**
+   * List my sessions.
+   *
+   * @remarks The caller's live sessions, newest first; `current` marks the one making this request.
+   */
   @Get()
   @Auth()
   @ApiOkResponse({ type: [SessionResponseDto] })
@@ -23,7 +27,11 @@ export class SessionsController {
     return this.auth.listSessions(caller);
   }
 
-  /** Ends one of the caller's sessions, e.g. a lost phone; ending the current one is a logout. */
+  /**
+   * End one of my sessions.
+   *
+   * @remarks Ends one of the caller's sessions, e.g. a lost phone; ending the current one is a logout.
+   */
   @Delete(':id')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
