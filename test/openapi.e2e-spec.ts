@@ -276,6 +276,18 @@ describe('OpenAPI (e2e)', () => {
     );
   });
 
+  it('should give an example for every property of every request body', () => {
+    const missing = operations(document).flatMap(([method, path, operation]) => {
+      const ref = operation.requestBody?.content['application/json'].schema.$ref;
+      const schema = ref ? document.components.schemas[ref.split('/').pop() as string] : { properties: {} };
+      return Object.entries(schema.properties ?? {})
+        .filter(([, property]) => (property as { example?: unknown }).example === undefined)
+        .map(([name]) => `${method} ${path} ${name}`);
+    });
+
+    expect(missing).toEqual([]);
+  });
+
   it('should leave out /metrics, which Prometheus scrapes with its own token', () => {
     expect(document.paths['/metrics']).toBeUndefined();
   });
