@@ -254,6 +254,12 @@ describe('OpenAPI (e2e)', () => {
       }
     }
     expect(document.paths['/api/v1/auth/login'].post.responses['429']).toBeDefined();
+    expect(Object.keys(document.paths['/api/v1/auth/verify'].get.responses['200'].headers ?? {})).toEqual([
+      'X-Auth-User-Id',
+      'X-Auth-Roles',
+      'X-Auth-Session-Id',
+      'X-Auth-Amr',
+    ]);
   });
 
   it('should type path ids as uuids and counts as integers', () => {

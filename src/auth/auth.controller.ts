@@ -177,7 +177,13 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     type: VerifyResponseDto,
-    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id, X-Auth-Amr.',
+    description: 'Who the caller is; the same values come as headers, for gateways that forward only headers.',
+    headers: {
+      'X-Auth-User-Id': { description: 'The user id (`sub`).', schema: { type: 'string', format: 'uuid' } },
+      'X-Auth-Roles': { description: 'The roles, comma-separated.', schema: { type: 'string' } },
+      'X-Auth-Session-Id': { description: 'The session id (`sid`).', schema: { type: 'string', format: 'uuid' } },
+      'X-Auth-Amr': { description: 'How the user signed in, comma-separated.', schema: { type: 'string' } },
+    },
   })
   verifyToken(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
     void reply.headers({
