@@ -4,9 +4,13 @@ import { createTestApp } from './utils/create-test-app';
 import { api, expectProblem } from './utils/http';
 
 interface Operation {
+  operationId: string;
   security?: Record<string, string[]>[];
-  parameters?: { name: string; in: string; required: boolean }[];
-  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+  parameters?: { name: string; in: string; required: boolean; schema: { type?: string; format?: string } }[];
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }
+  >;
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
 }
 
@@ -90,6 +94,15 @@ describe('OpenAPI (e2e)', () => {
     expect(document.paths[path]?.[method]).toBeDefined();
   });
 
+  it('should give every operation a unique camelCase operationId named for what it does', () => {
+    const ids = operations(document).map(([, , operation]) => operation.operationId);
+
+    expect(ids.filter((id) => !/^[a-z][a-zA-Z]*$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/api/v1/auth/login'].post.operationId).toBe('login');
+    expect(document.paths['/api/v1/users/{id}'].get.operationId).toBe('getUser');
+  });
+
   it('should declare the bearer security scheme', () => {
     expect(Object.values(document.components.securitySchemes)).toContainEqual(
       expect.objectContaining({ type: 'http', scheme: 'bearer' }),
@@ -102,7 +115,7 @@ describe('OpenAPI (e2e)', () => {
       const isPublic = PUBLIC_OPERATIONS.includes(`${method} ${path}`);
       expect({ operation: `${method} ${path}`, security: operation.security }).toEqual({
         operation: `${method} ${path}`,
-        security: isPublic ? undefined : [{ [schemeNames[0]]: [] }],
+        security: isPublic ? [] : [{ [schemeNames[0]]: [] }],
       });
     }
   });
@@ -112,7 +125,7 @@ describe('OpenAPI (e2e)', () => {
       const url = path.replace('{id}', randomUUID());
       const response = await api(app)[method as 'get' | 'post' | 'patch' | 'delete'](url).send({});
       const name = `${method.toUpperCase()} ${path}`;
-      if (operation.security) {
+      if (operation.security?.length) {
         expect({ name, status: response.status }).toEqual({ name, status: 401 });
         expectProblem(response, 401);
       } else {
@@ -198,6 +211,87 @@ describe('OpenAPI (e2e)', () => {
       { name: 'limit', location: 'query', required: false },
       { name: 'search', location: 'query', required: false },
     ]);
+  });
+
+  it('should declare every error answer as application/problem+json with the ProblemDto schema', () => {
+    for (const [method, path, operation] of operations(document)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status.startsWith('4') || (status === '503' && path !== '/health')) {
+          expect({ at: `${method} ${path} ${status}`, content: response.content }).toEqual({
+            at: `${method} ${path} ${status}`,
+            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+          });
+        }
+      }
+    }
+  });
+
+  it('should declare the 400 of unknown query parameters everywhere, and 413/415 wherever a body is read', () => {
+    for (const [method, path, operation] of operations(document)) {
+      const statuses = Object.keys(operation.responses);
+      const expected = operation.requestBody ? ['400', '413', '415'] : ['400'];
+      expect({ at: `${method} ${path}`, missing: expected.filter((status) => !statuses.includes(status)) }).toEqual({
+        at: `${method} ${path}`,
+        missing: [],
+      });
+    }
+  });
+
+  it('should declare WWW-Authenticate on the 401 of bearer routes and Retry-After on every 429', () => {
+    for (const [method, path, operation] of operations(document)) {
+      const at = `${method} ${path}`;
+      if (operation.security?.length) {
+        expect({ at, headers: Object.keys(operation.responses['401'].headers ?? {}) }).toEqual({
+          at,
+          headers: ['WWW-Authenticate'],
+        });
+      }
+      if (operation.responses['429']) {
+        expect({ at, headers: Object.keys(operation.responses['429'].headers ?? {}) }).toEqual({
+          at,
+          headers: ['Retry-After'],
+        });
+      }
+    }
+    expect(document.paths['/api/v1/auth/login'].post.responses['429']).toBeDefined();
+    expect(Object.keys(document.paths['/api/v1/auth/verify'].get.responses['200'].headers ?? {})).toEqual([
+      'X-Auth-User-Id',
+      'X-Auth-Roles',
+      'X-Auth-Session-Id',
+      'X-Auth-Amr',
+    ]);
+  });
+
+  it('should type path ids as uuids and counts as integers', () => {
+    const idParameters = operations(document).flatMap(([, , operation]) =>
+      (operation.parameters ?? []).filter((parameter) => parameter.in === 'path'),
+    );
+
+    expect(idParameters.length).toBeGreaterThan(0);
+    expect(idParameters.map((parameter) => parameter.schema)).toEqual(
+      idParameters.map(() => ({ type: 'string', format: 'uuid' })),
+    );
+    expect(document.components.schemas.UserPageDto.properties?.total).toEqual(
+      expect.objectContaining({ type: 'integer' }),
+    );
+  });
+
+  it('should describe both kinds of public key of the JWKS', () => {
+    expect(Object.keys(document.components.schemas.JwkDto.properties ?? {})).toEqual(
+      expect.arrayContaining(['kid', 'kty', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y']),
+    );
+  });
+
+  it('should give an example for every property of every request body', () => {
+    const missing = operations(document).flatMap(([method, path, operation]) => {
+      const ref = operation.requestBody?.content['application/json'].schema.$ref;
+      const schema = ref ? document.components.schemas[ref.split('/').pop() as string] : { properties: {} };
+      return Object.entries(schema.properties ?? {})
+        .filter(([, property]) => (property as { example?: unknown }).example === undefined)
+        .map(([name]) => `${method} ${path} ${name}`);
+    });
+
+    expect(missing).toEqual([]);
   });
 
   it('should leave out /metrics, which Prometheus scrapes with its own token', () => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp } from './utils/create-test-app';
+import { freePort } from './utils/free-port';
 
 // Debian's Chromium (.ci/run installs it); Playwright launches it headless with a fresh, empty profile.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,8 +22,10 @@ describeInBrowser('Swagger UI in a real browser', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    app = await createTestApp();
-    baseUrl = await app.getUrl();
+    // Swagger UI sends "Try it out" requests to the document's server, the issuer: here the app itself, as deployed.
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    app = await createTestApp({ port, env: { JWT_ISSUER: baseUrl } });
     browserLaunch = chromium.launch({
       executablePath: CHROMIUM,
       timeout: BROWSER_LAUNCH_MS,
@@ -64,7 +67,7 @@ describeInBrowser('Swagger UI in a real browser', () => {
     await dialog.getByRole('button', { name: 'Apply credentials' }).click();
     await dialog.locator('button.btn-done').click();
 
-    const operation = page.locator('#operations-users-UsersController_getMe');
+    const operation = page.locator('#operations-users-getMe');
     await operation.locator('.opblock-summary').click();
     await operation.getByRole('button', { name: 'Try it out' }).click();
     await operation.getByRole('button', { name: 'Execute' }).click();

@@ -12,12 +12,16 @@ import { ListAuditQuery } from './dto/list-audit.query';
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  /** Security events, newest first, optionally for one user or of one type. */
+  /**
+   * List audit events.
+   *
+   * @remarks Security events, newest first, optionally for one user or of one type.
+   */
   @Get()
   @Auth(Role.Admin)
   @ApiOkResponse({ type: AuditPageDto })
   @ApiProblems(400)
-  list(@Query() query: ListAuditQuery): Promise<AuditPageDto> {
+  listAuditEvents(@Query() query: ListAuditQuery): Promise<AuditPageDto> {
     return this.audit.list(query);
   }
 }

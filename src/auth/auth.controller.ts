@@ -41,7 +41,11 @@ export class AuthController {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Creates an account with the role `user`. */
+  /**
+   * Register an account.
+   *
+   * @remarks Creates an account with the role `user`.
+   */
   @Post('register')
   @Public()
   @RateLimit(ROUTE_LIMITS.register)
@@ -66,8 +70,10 @@ export class AuthController {
   }
 
   /**
-   * Exchanges an email and password for an access token and a refresh token, starting a session; with two-factor
-   * sign-in on, for an mfaToken to send with a code to `/auth/mfa/verify` instead.
+   * Sign in.
+   *
+   * @remarks Exchanges an email and password for an access token and a refresh token, starting a session; with
+   * two-factor sign-in on, for an mfaToken to send with a code to `/auth/mfa/verify` instead.
    */
   @Post('login')
   @Public()
@@ -96,7 +102,11 @@ export class AuthController {
     return this.metrics.countLogin(this.auth.login(credentials, client));
   }
 
-  /** Exchanges a refresh token for new tokens; the one presented stops working. */
+  /**
+   * Refresh the tokens.
+   *
+   * @remarks Exchanges a refresh token for new tokens; the one presented stops working.
+   */
   @Post('refresh')
   @Public()
   @RateLimit(ROUTE_LIMITS.refresh)
@@ -112,7 +122,11 @@ export class AuthController {
     return this.metrics.countRefresh(this.auth.refresh(body.refreshToken, client));
   }
 
-  /** Ends the caller's session: its refresh token and every access token issued in it stop working at once. */
+  /**
+   * Sign out of this session.
+   *
+   * @remarks Ends the caller's session: its refresh token and every access token issued in it stop working at once.
+   */
   @Post('logout')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -121,7 +135,11 @@ export class AuthController {
     return this.auth.logout(caller, client);
   }
 
-  /** Ends every session of the caller, on every device. */
+  /**
+   * Sign out everywhere.
+   *
+   * @remarks Ends every session of the caller, on every device.
+   */
   @Post('logout-all')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -130,7 +148,11 @@ export class AuthController {
     return this.auth.logoutAll(caller, client);
   }
 
-  /** Changes the password after checking the current one; every session ends, a fresh login works. */
+  /**
+   * Change the password.
+   *
+   * @remarks Changes the password after checking the current one; every session ends, a fresh login works.
+   */
   @Post('password')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -145,17 +167,25 @@ export class AuthController {
   }
 
   /**
-   * For gateways (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz) and other services: 200 with who the
-   * caller is when the token is good, 401 otherwise. Answers from the token and the revocation state alone.
+   * Verify an access token.
+   *
+   * @remarks For gateways (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz) and other services: 200 with who
+   * the caller is when the token is good, 401 otherwise. Answers from the token and the revocation state alone.
    */
   @Get('verify')
   @Auth()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     type: VerifyResponseDto,
-    description: 'Also sent as X-Auth-User-Id, X-Auth-Roles, X-Auth-Session-Id, X-Auth-Amr.',
+    description: 'Who the caller is; the same values come as headers, for gateways that forward only headers.',
+    headers: {
+      'X-Auth-User-Id': { description: 'The user id (`sub`).', schema: { type: 'string', format: 'uuid' } },
+      'X-Auth-Roles': { description: 'The roles, comma-separated.', schema: { type: 'string' } },
+      'X-Auth-Session-Id': { description: 'The session id (`sid`).', schema: { type: 'string', format: 'uuid' } },
+      'X-Auth-Amr': { description: 'How the user signed in, comma-separated.', schema: { type: 'string' } },
+    },
   })
-  verify(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
+  verifyToken(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): VerifyResponseDto {
     void reply.headers({
       'X-Auth-User-Id': caller.id,
       'X-Auth-Roles': caller.roles.join(','),

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { FieldProblem } from './problem';
 
 export class FieldProblemDto implements FieldProblem {
@@ -12,6 +13,7 @@ export class ProblemDto {
   type: string;
   /** The HTTP reason phrase. */
   title: string;
+  @ApiProperty({ type: 'integer' })
   status: number;
   /** A sentence for the developer; never a stack trace or a library message. */
   detail?: string;

@@ -10,24 +10,32 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Readiness: 200 when the database answers (Redis, when configured, is reported), else 503. */
+  /**
+   * Check readiness.
+   *
+   * @remarks Readiness: 200 when the database answers (Redis, when configured, is reported), else 503.
+   */
   @Get()
   @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: HealthDto })
   @ApiResponse({ status: 503, description: 'The database does not answer.', type: HealthDto })
-  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
+  async getHealth(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
     const report = await this.health.check();
     void reply.status(report.status === 'error' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return report;
   }
 
-  /** Liveness: 200 while the process answers; touches no dependency. */
+  /**
+   * Check liveness.
+   *
+   * @remarks Liveness: 200 while the process answers; touches no dependency.
+   */
   @Get('live')
   @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: LivenessDto })
-  live(): LivenessDto {
+  getLiveness(): LivenessDto {
     return { status: 'ok' };
   }
 }

@@ -21,7 +21,11 @@ import { UsersService } from './users.service';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  /** The caller's own account. */
+  /**
+   * Get my account.
+   *
+   * @remarks The caller's own account.
+   */
   @Get('me')
   @Auth()
   @ApiOkResponse({ type: UserResponseDto })
@@ -29,7 +33,11 @@ export class UsersController {
     return this.users.getProfile(caller.id);
   }
 
-  /** Changes the caller's display name. */
+  /**
+   * Update my account.
+   *
+   * @remarks Changes the caller's display name.
+   */
   @Patch('me')
   @Auth()
   @ApiProblems(400)
@@ -38,7 +46,11 @@ export class UsersController {
     return this.users.updateProfile(caller.id, changes);
   }
 
-  /** Deletes the caller's account after checking the password again; every session ends. */
+  /**
+   * Delete my account.
+   *
+   * @remarks Deletes the caller's account after checking the password again; every session ends.
+   */
   @Delete('me')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -48,30 +60,43 @@ export class UsersController {
     return this.users.deleteOwnAccount(caller.id, caller.sessionId, body.password, { actorId: caller.id, client });
   }
 
-  /** Lists users, newest first, optionally filtered by a search string. */
+  /**
+   * List users.
+   *
+   * @remarks Lists users, newest first, optionally filtered by a search string.
+   */
   @Get()
   @Auth(Role.Admin)
   @ApiProblems(400)
   @ApiOkResponse({ type: UserPageDto })
-  list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
+  listUsers(@Query() query: ListUsersQuery): Promise<UserPageDto> {
     return this.users.list(query);
   }
 
-  /** One user by id. */
+  /**
+   * Get a user.
+   *
+   * @remarks One user by id.
+   */
   @Get(':id')
   @Auth(Role.Admin)
   @ApiProblems(400, 404)
   @ApiOkResponse({ type: UserResponseDto })
-  get(@Param('id', UUID_PARAM) id: string): Promise<UserResponseDto> {
+  getUser(@Param('id', UUID_PARAM) id: string): Promise<UserResponseDto> {
     return this.users.getUser(id);
   }
 
-  /** Changes a user's display name, roles or disabled flag; a change of roles or disabling ends the user's sessions. */
+  /**
+   * Update a user.
+   *
+   * @remarks Changes a user's display name, roles or disabled flag; a change of roles or disabling ends the user's
+   * sessions.
+   */
   @Patch(':id')
   @Auth(Role.Admin)
   @ApiProblems(400, 404, 409)
   @ApiOkResponse({ type: UserResponseDto })
-  update(
+  updateUser(
     @Param('id', UUID_PARAM) id: string,
     @Body() changes: AdminUpdateUserDto,
     @CurrentUser() caller: AuthUser,
@@ -80,13 +105,17 @@ export class UsersController {
     return this.users.updateUser(id, changes, { actorId: caller.id, client });
   }
 
-  /** Deletes a user and every session of theirs. */
+  /**
+   * Delete a user.
+   *
+   * @remarks Deletes a user and every session of theirs.
+   */
   @Delete(':id')
   @Auth(Role.Admin)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 404, 409)
   @ApiNoContentResponse({ description: 'The user and every session of theirs are gone.' })
-  delete(
+  deleteUser(
     @Param('id', UUID_PARAM) id: string,
     @CurrentUser() caller: AuthUser,
     @Client() client: ClientInfo,

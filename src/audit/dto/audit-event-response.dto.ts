@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { AuditEventType } from '../audit-event-type';
 import { AuditEvent } from '../audit-event.entity';
 
@@ -18,8 +19,11 @@ export class AuditEventResponseDto {
 
 export class AuditPageDto {
   items: AuditEventResponseDto[];
+  @ApiProperty({ type: 'integer' })
   total: number;
+  @ApiProperty({ type: 'integer' })
   page: number;
+  @ApiProperty({ type: 'integer' })
   limit: number;
 }
 

@@ -14,19 +14,29 @@ export class DiscoveryController {
     this.metadata = toAuthorizationServerMetadata(config.jwt);
   }
 
-  /** RFC 8414 metadata: the issuer and where its keys are; Bastion lists no OAuth endpoint, since it has none. */
+  /**
+   * Get the authorization-server metadata.
+   *
+   * @remarks RFC 8414 metadata: the issuer and where its keys are; Bastion lists no OAuth endpoint, since it has
+   * none.
+   */
   @Get('oauth-authorization-server')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
-  authorizationServer(): AuthorizationServerMetadataDto {
+  getAuthorizationServerMetadata(): AuthorizationServerMetadataDto {
     return this.metadata;
   }
 
-  /** The same metadata where OpenID Connect discovery looks; Bastion is not an OpenID Provider (no ID tokens). */
+  /**
+   * Get the OpenID discovery metadata.
+   *
+   * @remarks The same metadata where OpenID Connect discovery looks; Bastion is not an OpenID Provider (no ID
+   * tokens).
+   */
   @Get('openid-configuration')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
-  openidConfiguration(): AuthorizationServerMetadataDto {
+  getOpenidConfiguration(): AuthorizationServerMetadataDto {
     return this.metadata;
   }
 }

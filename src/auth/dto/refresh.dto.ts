@@ -12,7 +12,10 @@ function anyPresentedValue({ value }: TransformFnParams): unknown {
 }
 
 export class RefreshDto {
-  /** The refresh token from the last token response; it stops working once exchanged. */
+  /**
+   * The refresh token from the last token response; it stops working once exchanged.
+   * @example 'b7Qm2Xk9Lp4Rz8Vt1Nw6Hy3Jc0Fs5Dg7Ae2Ku9Oi4Px'
+   */
   @Transform(anyPresentedValue)
   @MaxLength(256)
   @IsString()

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Role } from '../../common/role';
 import type { AuthUser } from '../decorators/auth-user';
 import { AuthMethod } from '../tokens/auth-method';
@@ -12,6 +13,7 @@ export class VerifyResponseDto {
   /** How the user signed in: `["pwd"]`, or `["pwd", "otp"]` after a second factor. */
   amr: AuthMethod[];
   /** When the token expires, in seconds since the epoch. */
+  @ApiProperty({ type: 'integer' })
   exp: number;
 }
 

@@ -16,19 +16,25 @@ import { EmailVerificationService } from './email-verification.service';
 export class EmailVerificationController {
   constructor(private readonly verification: EmailVerificationService) {}
 
-  /** Marks the account's email as verified, with the token from the mailed link. The link works once. */
+  /**
+   * Verify an email address.
+   *
+   * @remarks Marks the account's email as verified, with the token from the mailed link. The link works once.
+   */
   @Post('verify')
   @Public()
   @RateLimit(ROUTE_LIMITS.emailVerify)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiProblems(400, 429)
   @ApiNoContentResponse({ description: 'The email address is verified.' })
-  verify(@Body() body: MailedTokenDto, @Client() client: ClientInfo): Promise<void> {
+  verifyEmail(@Body() body: MailedTokenDto, @Client() client: ClientInfo): Promise<void> {
     return this.verification.verify(body.token, client);
   }
 
   /**
-   * Mails a new verification link to an unverified account; older links stop working. The answer is the same
+   * Resend the verification email.
+   *
+   * @remarks Mails a new verification link to an unverified account; older links stop working. The answer is the same
    * whether or not the address has an account, or is verified already.
    */
   @Post('resend')
@@ -37,7 +43,10 @@ export class EmailVerificationController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiProblems(400, 429)
   @ApiAcceptedResponse({ type: AcceptedResponseDto })
-  async resend(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
+  async resendVerificationEmail(
+    @Body() body: EmailAddressDto,
+    @Client() client: ClientInfo,
+  ): Promise<AcceptedResponseDto> {
     await this.verification.resend(body.email, client);
     return CHECK_YOUR_MAIL;
   }

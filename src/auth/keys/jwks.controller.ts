@@ -9,11 +9,15 @@ import { KeyRing } from './key-ring.service';
 export class JwksController {
   constructor(private readonly keyRing: KeyRing) {}
 
-  /** The public keys that verify live access tokens, and the next key before it signs; empty under HS256. */
+  /**
+   * Get the public signing keys (JWKS).
+   *
+   * @remarks The public keys that verify live access tokens, and the next key before it signs; empty under HS256.
+   */
   @Get('jwks.json')
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
-  jwks(): JwksDto {
+  getJwks(): JwksDto {
     return this.keyRing.publicJwks();
   }
 }

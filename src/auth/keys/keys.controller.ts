@@ -12,11 +12,15 @@ import { KeyRotationService } from './key-rotation.service';
 export class KeysController {
   constructor(private readonly rotation: KeyRotationService) {}
 
-  /** The published next key signs from now on, and a new next key is published; older keys keep verifying. */
+  /**
+   * Rotate the signing keys.
+   *
+   * @remarks The published next key signs from now on, and a new next key is published; older keys keep verifying.
+   */
   @Post('rotate')
   @Auth(Role.Admin)
   @ApiCreatedResponse({ type: RotatedKeyDto })
-  async rotate(@CurrentUser() caller: AuthUser): Promise<RotatedKeyDto> {
+  async rotateKeys(@CurrentUser() caller: AuthUser): Promise<RotatedKeyDto> {
     return { kid: await this.rotation.rotate({ actorId: caller.id, via: 'api' }) };
   }
 }

@@ -41,18 +41,27 @@ export class MfaController {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Starts TOTP enrolment: a new secret, not in force until confirmed; a pending one is replaced. */
+  /**
+   * Start TOTP enrolment.
+   *
+   * @remarks Starts TOTP enrolment: a new secret, not in force until confirmed; a pending one is replaced.
+   */
   @Post('totp/setup')
   @Auth()
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @ApiConflictResponse({ description: 'Two-factor sign-in is already on.', type: ProblemDto })
   @ApiOkResponse({ type: TotpSetupResponseDto })
-  setup(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<TotpSetupResponseDto> {
+  setUpTotp(@CurrentUser() caller: AuthUser, @Client() client: ClientInfo): Promise<TotpSetupResponseDto> {
     return this.mfa.setup(caller, client);
   }
 
-  /** Confirms the pending secret with a current code: two-factor sign-in is on, and the recovery codes shown once. */
+  /**
+   * Confirm TOTP enrolment.
+   *
+   * @remarks Confirms the pending secret with a current code: two-factor sign-in is on, and the recovery codes shown
+   * once.
+   */
   @Post('totp/confirm')
   @Auth()
   @HttpCode(HttpStatus.OK)
@@ -61,7 +70,7 @@ export class MfaController {
   @ApiForbiddenResponse(WRONG_CODE)
   @ApiConflictResponse({ description: 'Already on, or no setup is pending.', type: ProblemDto })
   @ApiOkResponse({ type: RecoveryCodesResponseDto })
-  confirm(
+  confirmTotp(
     @CurrentUser() caller: AuthUser,
     @Body() body: ConfirmTotpDto,
     @Client() client: ClientInfo,
@@ -69,7 +78,11 @@ export class MfaController {
     return this.mfa.confirm(caller, body, client);
   }
 
-  /** Turns two-factor sign-in off after the password and a code; every other session ends. */
+  /**
+   * Turn two-factor sign-in off.
+   *
+   * @remarks Turns two-factor sign-in off after the password and a code; every other session ends.
+   */
   @Delete('totp')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -77,7 +90,7 @@ export class MfaController {
   @ApiForbiddenResponse(WRONG_CODE)
   @ApiConflictResponse({ description: 'Two-factor sign-in is not on.', type: ProblemDto })
   @ApiNoContentResponse({ description: 'Two-factor sign-in is off; the other sessions have ended.' })
-  disable(
+  disableTotp(
     @CurrentUser() caller: AuthUser,
     @Body() body: PasswordAndCodeDto,
     @Client() client: ClientInfo,
@@ -85,7 +98,11 @@ export class MfaController {
     return this.mfa.disable(caller, body, client);
   }
 
-  /** Replaces the recovery codes after the password and a code; the old ones stop working. */
+  /**
+   * Renew the recovery codes.
+   *
+   * @remarks Replaces the recovery codes after the password and a code; the old ones stop working.
+   */
   @Post('recovery-codes')
   @Auth()
   @HttpCode(HttpStatus.OK)
@@ -102,7 +119,12 @@ export class MfaController {
     return this.mfa.renewRecoveryCodes(caller, body, client);
   }
 
-  /** The second step of a two-factor login: the login's mfaToken and a code (or a recovery code) start the session. */
+  /**
+   * Complete a two-factor sign-in.
+   *
+   * @remarks The second step of a two-factor login: the login's mfaToken and a code (or a recovery code) start the
+   * session.
+   */
   @Post('verify')
   @Public()
   @RateLimit(ROUTE_LIMITS.mfaVerify)
@@ -112,7 +134,7 @@ export class MfaController {
   @ApiUnauthorizedResponse({ description: 'The mfaToken is unknown, expired, used up or stale.', type: ProblemDto })
   @ApiForbiddenResponse({ description: 'The code is wrong or was already used.', type: ProblemDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  verify(@Body() body: VerifyMfaDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+  verifyMfa(@Body() body: VerifyMfaDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
     return this.metrics.countSecondFactor(this.auth.verifyMfa(body, client));
   }
 }

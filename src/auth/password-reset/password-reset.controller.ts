@@ -17,8 +17,10 @@ export class PasswordResetController {
   constructor(private readonly reset: PasswordResetService) {}
 
   /**
-   * Mails a password-reset link to the account with this address, if there is one and it is enabled. The answer
-   * is the same, and takes about the same time, whether or not there is.
+   * Request a password reset.
+   *
+   * @remarks Mails a password-reset link to the account with this address, if there is one and it is enabled. The
+   * answer is the same, and takes about the same time, whether or not there is.
    */
   @Post('forgot')
   @Public()
@@ -26,14 +28,16 @@ export class PasswordResetController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiProblems(400, 429)
   @ApiAcceptedResponse({ type: AcceptedResponseDto })
-  async forgot(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
+  async forgotPassword(@Body() body: EmailAddressDto, @Client() client: ClientInfo): Promise<AcceptedResponseDto> {
     await this.reset.requestReset(body.email, client);
     return CHECK_YOUR_MAIL;
   }
 
   /**
-   * Sets a new password with the token from the mailed link. Every session of the account ends at once and a notice
-   * is mailed; nobody is signed in, so log in with the new password.
+   * Reset the password.
+   *
+   * @remarks Sets a new password with the token from the mailed link. Every session of the account ends at once and a
+   * notice is mailed; nobody is signed in, so log in with the new password.
    */
   @Post('reset')
   @Public()

@@ -15,21 +15,29 @@ import { AuthService } from '../auth.service';
 export class SessionsController {
   constructor(private readonly auth: AuthService) {}
 
-  /** The caller's live sessions, newest first; `current` marks the one making this request. */
+  /**
+   * List my sessions.
+   *
+   * @remarks The caller's live sessions, newest first; `current` marks the one making this request.
+   */
   @Get()
   @Auth()
   @ApiOkResponse({ type: [SessionResponseDto] })
-  list(@CurrentUser() caller: AuthUser): Promise<SessionResponseDto[]> {
+  listSessions(@CurrentUser() caller: AuthUser): Promise<SessionResponseDto[]> {
     return this.auth.listSessions(caller);
   }
 
-  /** Ends one of the caller's sessions, e.g. a lost phone; ending the current one is a logout. */
+  /**
+   * End one of my sessions.
+   *
+   * @remarks Ends one of the caller's sessions, e.g. a lost phone; ending the current one is a logout.
+   */
   @Delete(':id')
   @Auth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'The session has ended.' })
   @ApiProblems(400, 404)
-  end(
+  endSession(
     @CurrentUser() caller: AuthUser,
     @Param('id', UUID_PARAM) id: string,
     @Client() client: ClientInfo,

@@ -6,7 +6,7 @@ import { toInteger } from './transforms';
 /** `page` and `limit` of every paginated list. */
 export class PageQuery {
   /** Page number, from 1. */
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @Transform(toInteger)
   @Min(1)
@@ -14,7 +14,7 @@ export class PageQuery {
   page: number = 1;
 
   /** Items per page, 1 to 100. */
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @Transform(toInteger)
   @Min(1)

@@ -4,7 +4,10 @@ import { Role } from '../../common/role';
 import { UpdateMeDto } from './update-me.dto';
 
 export class AdminUpdateUserDto extends PartialType(UpdateMeDto) {
-  /** The complete new set of roles; a change ends the user's sessions. */
+  /**
+   * The complete new set of roles; a change ends the user's sessions.
+   * @example ['user', 'admin']
+   */
   @IsOptional()
   @ArrayUnique()
   @ArrayMinSize(1)
@@ -13,7 +16,10 @@ export class AdminUpdateUserDto extends PartialType(UpdateMeDto) {
   @IsArray()
   roles?: Role[];
 
-  /** `true` disables the account and ends its sessions. */
+  /**
+   * `true` disables the account and ends its sessions.
+   * @example false
+   */
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 /** A login's answer when the right password is not enough: the second factor goes to `/auth/mfa/verify`. */
 export class MfaRequiredResponseDto {
   /** Always `true`. */
@@ -11,5 +12,6 @@ export class MfaRequiredResponseDto {
    * Seconds until the mfaToken expires.
    * @example 300
    */
+  @ApiProperty({ type: 'integer' })
   expiresIn: number;
 }

@@ -7,7 +7,10 @@ const TOTP_OR_RECOVERY_CODE = new RegExp(`${TOTP_CODE_PATTERN.source}|${RECOVERY
 
 /** Asked again before two-factor is turned off or the recovery codes are renewed. */
 export class PasswordAndCodeDto {
-  /** The account's current password. */
+  /**
+   * The account's current password.
+   * @example 'correct horse battery staple'
+   */
   @IsGivenPassword()
   password: string;
 

@@ -13,7 +13,10 @@ function NotWith(other: string): PropertyDecorator {
 }
 
 export class VerifyMfaDto {
-  /** The `mfaToken` of the login's answer. */
+  /**
+   * The `mfaToken` of the login's answer.
+   * @example 'hU8g2k3x4Vb9Qp0rT7yWm1Zs5Ln6Jc8Dd2Ee4Ff6Gg0'
+   */
   @MaxLength(128)
   @IsString()
   mfaToken: string;
