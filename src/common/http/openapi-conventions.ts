@@ -31,7 +31,12 @@ function applyToOperation(operation: OperationObject): void {
     addProblem(responses, 413);
     addProblem(responses, 415);
   }
-  for (const response of Object.values(responses)) {
+  for (const [status, response] of Object.entries(responses)) {
+    // The Swagger plugin fills a success response's description from the doc comment when it runs over the sources,
+    // and not when it runs inside `nest build`: the rule makes the two documents the same.
+    if (status.startsWith('2') && !response.description) {
+      response.description = operation.description ?? operation.summary ?? '';
+    }
     const json = response.content?.['application/json'];
     if (json?.schema && '$ref' in json.schema && json.schema.$ref === PROBLEM_REF) {
       response.content = { [PROBLEM_TYPE]: json };
