@@ -6,8 +6,9 @@
 // the valid rounds is reported, and any round with a non-2xx answer, an error or a timeout is invalid (reported, left
 // out of the median). Results go to bench/results/<ISO date>[-mode][-postgres].json.
 // --scale runs the scale check instead (bench/lib/scale.mjs): one instance against two, on PostgreSQL and Redis
-// (BENCH_REDIS_URL, by default the local server). --compare-metrics runs /auth/verify with METRICS_ENABLED=true and
-// false instead (bench/lib/metrics-cost.mjs) and reports the CPU per request of both.
+// (BENCH_REDIS_URL, by default the local server). --compare-metrics runs /auth/verify with logs and metrics on
+// (LOG_LEVEL=info, METRICS_ENABLED=true) and with neither instead (bench/lib/metrics-cost.mjs) and reports the CPU per
+// request of both.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -6,15 +6,18 @@ import { createUsers } from './users.mjs';
 const METRICS_TOKEN = 'bench-only-metrics-4Tq9Zx2Lw7Rv5Nk8Hc3Jb6Fp1Dm0Gs';
 
 /**
- * What metrics cost /auth/verify (issue 11: at most 10 % of its CPU per request): two instances on one database,
- * METRICS_ENABLED=true and false, pinned to the same CPU and measured in alternating rounds, so a drift in the
- * machine's load hits both alike. They share the signing keys, so every token verifies on both.
+ * What logs and metrics together cost /auth/verify (issue 11: at most 10 % of its CPU per request): two instances on
+ * one database, one as production runs (METRICS_ENABLED=true, LOG_LEVEL=info: a JSON line per request), one with
+ * neither (METRICS_ENABLED=false, LOG_LEVEL=silent), pinned to the same CPU and measured in alternating rounds, so a
+ * drift in the machine's load hits both alike. They share the signing keys, so every token verifies on both.
  */
 export async function metricsCost(config, database) {
   const [onPort, offPort] = [await freePort(), await freePort()];
-  log(`metrics cost: Bastion with metrics on ${onPort}, without on ${offPort} (${database.kind})`);
-  const on = await startBastion(onPort, database.url, { env: { METRICS_ENABLED: 'true', METRICS_TOKEN } });
-  const off = await startBastion(offPort, database.url, { env: { METRICS_ENABLED: 'false' } });
+  log(`observability cost: Bastion with logs and metrics on ${onPort}, with neither on ${offPort} (${database.kind})`);
+  const on = await startBastion(onPort, database.url, {
+    env: { METRICS_ENABLED: 'true', METRICS_TOKEN, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+  });
+  const off = await startBastion(offPort, database.url, { env: { METRICS_ENABLED: 'false', LOG_LEVEL: 'silent' } });
   try {
     log(`creating ${config.users} users`);
     const { users } = await createUsers([on, off], [], config.users, config.setupConcurrency);
@@ -29,7 +32,7 @@ export async function metricsCost(config, database) {
           config.connections,
         ),
     });
-    const verify = await interleave(config, 'GET /auth/verify, metrics on/off', [
+    const verify = await interleave(config, 'GET /auth/verify, logs and metrics on/off', [
       target('metricsOn', on),
       target('metricsOff', off),
     ]);
