@@ -214,8 +214,12 @@ describe('Key ring persistence across restarts (e2e)', () => {
     const rows = await storedKeys();
     expect(rows.map((row) => row.kid).sort()).toEqual([kid, nextKid].sort());
     for (const row of rows) {
-      expect(row.stored).not.toMatch(/PRIVATE KEY|MII/);
+      // A PEM or base64 DER key would start with its header; "MII" inside random ciphertext is mere chance.
+      expect(row.stored).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(row.stored).not.toMatch(/PRIVATE KEY|^MII/);
       expect(row.stored).not.toContain(privateDer.toString('hex'));
+      expect(row.stored).not.toContain(privateDer.toString('base64'));
+      expect(row.stored).not.toContain(privateDer.toString('base64url'));
     }
 
     const second = await createTestApp({ env });
