@@ -10,6 +10,7 @@ import { registerUnreadBodyDiscard } from './common/http/unread-body';
 import { Metrics } from './metrics/metrics';
 import { registerRequestMetrics } from './metrics/request-metrics';
 import { setUpOpenApi } from './openapi';
+import { lazyChildLogger } from './logging/lazy-child-logger';
 import { registerRequestLog } from './logging/request-log';
 import { requestIdFor } from './logging/request-id';
 
@@ -25,7 +26,10 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>, logger?
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
-    ...(logger && { loggerInstance: logger.child({ context: 'Fastify' }, { level: quieterOf(logger.level, 'warn') }) }),
+    ...(logger && {
+      loggerInstance: logger.child({ context: 'Fastify' }, { level: quieterOf(logger.level, 'warn') }),
+      childLoggerFactory: lazyChildLogger,
+    }),
     return503OnClosing: true,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     frameworkErrors: onFrameworkError,

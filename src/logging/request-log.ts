@@ -7,9 +7,12 @@ import type { AuthUser } from '../auth/decorators/auth-user';
  * three. The route is the pattern (`/api/v1/users/:id`), null when no route matched, so an unknown path is not echoed.
  */
 export function registerRequestLog(fastify: FastifyInstance, logger: Logger): void {
+  // Redaction walks every wildcard path of every line, about 45 µs each; this line's fields are fixed and none of
+  // them can hold a credential (the request id is kept only when it matches REQUEST_ID_PATTERN), so it goes without.
+  const requestLogger = logger.child({}, { redact: { paths: [] } });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? null;
-    logger.info(
+    requestLogger.info(
       {
         requestId: request.id,
         method: request.method,
