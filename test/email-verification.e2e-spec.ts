@@ -204,15 +204,25 @@ describe('Email verification (e2e)', () => {
 describe('REQUIRE_EMAIL_VERIFICATION=true (e2e)', () => {
   let sink: SmtpSink;
   let app: NestFastifyApplication;
+  const clock = new FakeClock();
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    app = await createTestApp(mailingTo(sink.url, { env: { REQUIRE_EMAIL_VERIFICATION: 'true' } }));
+    app = await createTestApp(
+      mailingTo(sink.url, {
+        env: { REQUIRE_EMAIL_VERIFICATION: 'true' },
+        override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+      }),
+    );
   });
 
   afterAll(async () => {
     await app.close();
     await sink.close();
+  });
+
+  afterEach(() => {
+    clock.set(new Date());
   });
 
   const registerRequest = (details: { email: string; password: string }) =>
@@ -232,6 +242,23 @@ describe('REQUIRE_EMAIL_VERIFICATION=true (e2e)', () => {
     await sink.waitForMail(details.email, 1, 'Confirm your email address');
     await sink.waitForMail(details.email, 1, 'Someone tried to register with your email address');
     expectProblem(await loginRequest(details.email, 'somebody else entirely'), 401);
+  });
+
+  it('should tell the owner of a taken address at most once a minute, however often it is registered', async () => {
+    const details = newUser();
+    await registerRequest(details).expect(202);
+    const attempt = 'Someone tried to register with your email address';
+    const attemptsMailed = () => sink.mailsTo(details.email).filter((mail) => mail.subject === attempt);
+
+    for (let again = 0; again < 4; again += 1) {
+      await registerRequest({ ...details, password: `somebody else, attempt ${again}` }).expect(202);
+    }
+    await mailDrained(app);
+    expect(attemptsMailed()).toHaveLength(1);
+
+    clock.advanceSeconds(61);
+    await registerRequest({ ...details, password: 'somebody else, a minute later' }).expect(202);
+    await sink.waitForMail(details.email, 2, attempt);
   });
 
   it('should refuse the login of an unverified account with a distinct 403, only after the right password', async () => {

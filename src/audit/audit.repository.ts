@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, LessThan, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { insertOnly } from '../database/insert-only';
 import { AuditEventType } from './audit-event-type';
 import { AuditEvent } from './audit-event.entity';
@@ -20,6 +20,11 @@ export class AuditRepository {
     manager?: EntityManager,
   ): Promise<void> {
     await insertOnly(manager ? manager.getRepository(AuditEvent) : this.events, event);
+  }
+
+  /** Whether an event of this type about this user was recorded at or after `since` (an indexed lookup). */
+  async existsSince(userId: string, type: AuditEventType, since: Date): Promise<boolean> {
+    return this.events.existsBy({ userId, type, createdAt: MoreThanOrEqual(since) });
   }
 
   /** How many were deleted. */

@@ -47,6 +47,11 @@ export class AuditService {
     );
   }
 
+  /** Whether an event of this type about this user was recorded within the last `withinMs`. */
+  recordedRecently(type: AuditEventType, userId: string, withinMs: number): Promise<boolean> {
+    return this.events.existsSince(userId, type, new Date(this.clock.now().getTime() - withinMs));
+  }
+
   /** Deletes the events older than AUDIT_RETENTION; returns how many. */
   purgeExpired(): Promise<number> {
     const retention = this.config.auditRetentionSeconds;

@@ -10,7 +10,7 @@ import { Mailer } from '../../mail/mailer.service';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { MailedTokenPurpose } from '../mailed-tokens/mailed-token.entity';
-import { INVALID_MAILED_TOKEN, MailedTokensService } from '../mailed-tokens/mailed-tokens.service';
+import { INVALID_MAILED_TOKEN, MAIL_COOLDOWN_MS, MailedTokensService } from '../mailed-tokens/mailed-tokens.service';
 
 const PURPOSE = MailedTokenPurpose.EmailVerification;
 
@@ -64,9 +64,16 @@ export class EmailVerificationService {
     await this.audit.record(AuditEventType.EmailVerified, { userId, client });
   }
 
-  /** Someone registered an address that has an account: its owner hears of it, the caller learns nothing. */
+  /**
+   * Someone registered an address that has an account: its owner hears of it (at most once within the mail
+   * cooldown, however often it is tried), the caller learns nothing.
+   */
   async tellOwnerOfTakenAddress(owner: User, client: ClientInfo): Promise<void> {
-    this.mailer.queue(registrationAttemptMail(owner.email, this.links.appUrl));
-    await this.audit.record(AuditEventType.RegisterEmailTaken, { userId: owner.id, client });
+    const type = AuditEventType.RegisterEmailTaken;
+    const recently = await this.audit.recordedRecently(type, owner.id, MAIL_COOLDOWN_MS);
+    if (!recently) {
+      this.mailer.queue(registrationAttemptMail(owner.email, this.links.appUrl));
+    }
+    await this.audit.record(type, { userId: owner.id, client, details: { mailed: recently ? 'no' : 'yes' } });
   }
 }
