@@ -4,13 +4,25 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyRing } from '../src/auth/keys/key-ring.service';
-import { ADMIN_ENV, DEFAULT_PASSWORD, login, loginAsAdmin, registerAndLogin, UserBody } from './factories/users';
+import { Clock } from '../src/common/clock';
+import { LOGIN_LIMITS } from '../src/throttle/limits';
+import { FakeClock } from './doubles/fake-clock';
+import {
+  ADMIN_ENV,
+  DEFAULT_PASSWORD,
+  login,
+  loginAsAdmin,
+  register,
+  registerAndLogin,
+  UserBody,
+} from './factories/users';
 import { auditPage } from './utils/audit';
 import { createTestApp, TEST_KEY_ENCRYPTION_SECRET } from './utils/create-test-app';
-import { api, bearer, expectProblem } from './utils/http';
+import { api, bearer, expectProblem, fromAddress } from './utils/http';
 import { pollUntil } from './utils/poll';
 import { getMe, kidOf, refresh } from './utils/sessions';
-import { createTestDatabase, TestDatabase } from './utils/test-database';
+import { createTestDatabase, onPostgres, TestDatabase } from './utils/test-database';
+import { SmtpSink } from './utils/smtp-sink';
 
 const LAUNCHER = join(__dirname, '..', 'scripts', 'cli.mjs');
 const BUILT = existsSync(join(__dirname, '..', 'dist', 'cli', 'keys-list.js'));
@@ -161,16 +173,29 @@ describe('The operations CLI: node scripts/cli.mjs (e2e)', () => {
     ]);
   }, 30_000);
 
-  it('should set a password: the old one fails, live sessions end, the new one logs in', async () => {
+  it('should set a password: the old one fails, live sessions end, the new one logs in, the owner is told', async () => {
     const user = await registerAndLogin(app);
+    const sink = await SmtpSink.start();
+    try {
+      const result = await runCli(
+        LAUNCHER,
+        { ...cliEnv, SMTP_URL: sink.url, BASTION_PASSWORD: NEW_PASSWORD },
+        'set-password',
+        user.email,
+      );
 
-    const result = await cliWithPassword(NEW_PASSWORD, 'set-password', user.email);
-
-    expect(result).toEqual({
-      code: 0,
-      stdout: `Set a new password for ${user.email} and ended every session of the account.\n`,
-      stderr: '',
-    });
+      expect(result).toEqual({
+        code: 0,
+        stdout:
+          `Set a new password for ${user.email} and ended every session of the account. ` +
+          `A notice is mailed to its owner. ${throttleOutcome()}\n`,
+        stderr: '',
+      });
+      const notice = await sink.waitForMail(user.email, 1, 'Your password was changed');
+      expect(notice.text).toContain('was just set by an administrator');
+    } finally {
+      await sink.close();
+    }
     expectProblem(await refresh(app, user.tokens.refreshToken), 401);
     await expectAccessRefusedSoon(user.tokens.accessToken);
     expectProblem(await api(app).post('/api/v1/auth/login').send({ email: user.email, password: user.password }), 401);
@@ -179,6 +204,13 @@ describe('The operations CLI: node scripts/cli.mjs (e2e)', () => {
       expect.objectContaining({ actorId: null, details: { via: 'cli' } }),
     ]);
   }, 30_000);
+
+  /** What users:set-password says of the account's failed logins: in Redis it can forget them, in memory it cannot. */
+  function throttleOutcome(): string {
+    return database.env.REDIS_URL
+      ? 'The failed logins against the account were forgotten.'
+      : "Failed logins are counted in the service's memory (no REDIS_URL): any delay they cause runs out by itself.";
+  }
 
   it('should end every session of a user at once, and record it', async () => {
     const user = await registerAndLogin(app);
@@ -224,4 +256,43 @@ describe('The operations CLI: node scripts/cli.mjs (e2e)', () => {
 
     expectOneLineFailure(result, /^keys:list: DATABASE_URL: cannot connect to PostgreSQL at 127\.0\.0\.1:1/);
   }, 30_000);
+});
+
+// Its own app, last: every app made in this process replaces the one passport strategy that all of them use.
+(BUILT && onPostgres() ? describe : describe.skip)('users:set-password and the login throttle in Redis (e2e)', () => {
+  const cliEnv = { NODE_ENV: 'test', KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET };
+
+  it('should let an owner held back by failed logins from many clients sign in once a password is set', async () => {
+    // A frozen clock keeps the account's delay from running out while the command runs.
+    const clock = new FakeClock();
+    const own = await createTestDatabase();
+    const throttled = await createTestApp({
+      env: { ...own.env, RATE_LIMIT_ENABLED: 'true' },
+      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+    });
+    try {
+      const { email } = await register(throttled);
+      const loginFrom = (address: string, password: string) =>
+        api(throttled).post('/api/v1/auth/login').agent(fromAddress(address)).send({ email, password });
+      for (let client = 1; client <= 12; client += 1) {
+        for (let guess = 0; guess < LOGIN_LIMITS.pair; guess += 1) {
+          await loginFrom(`127.0.0.${100 + client}`, 'a guess at the password');
+        }
+      }
+      expectProblem(await loginFrom('127.0.0.150', DEFAULT_PASSWORD), 429);
+
+      const result = await runCli(
+        LAUNCHER,
+        { ...cliEnv, ...own.env, BASTION_PASSWORD: NEW_PASSWORD },
+        'set-password',
+        email,
+      );
+
+      expect(result.stdout).toContain('The failed logins against the account were forgotten.');
+      await loginFrom('127.0.0.150', NEW_PASSWORD).expect(200);
+    } finally {
+      await throttled.close();
+      await own.drop();
+    }
+  }, 60_000);
 });

@@ -89,7 +89,8 @@ describe('Password reset (e2e)', () => {
     await expectSessionEnded(app, tokens);
     expectProblem(await loginRequest(email, password), 401);
     await loginRequest(email, NEW_PASSWORD).expect(200);
-    await sink.waitForMail(email, 1, 'Your password was changed');
+    const notice = await sink.waitForMail(email, 1, 'Your password was changed');
+    expect(notice.text).toContain('was just reset through a link');
   });
 
   it('should accept a link once', async () => {
@@ -160,7 +161,7 @@ describe('Password reset (e2e)', () => {
     await resetPassword(app, token, NEW_PASSWORD).expect(204);
   });
 
-  it('should void a mailed link when the password is changed in the meantime', async () => {
+  it('should void a mailed link when the password is changed in the meantime, and tell the owner', async () => {
     const { email, password, tokens } = await registerAndLogin(app);
     const token = await resetToken(email);
 
@@ -171,6 +172,8 @@ describe('Password reset (e2e)', () => {
       .expect(204);
 
     expectProblem(await resetPassword(app, token, NEW_PASSWORD), 400);
+    const notice = await sink.waitForMail(email, 1, 'Your password was changed');
+    expect(notice.text).toContain('was just changed,');
   });
 
   it('should mark the address verified, since the link reached its owner', async () => {

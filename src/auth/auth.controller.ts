@@ -151,7 +151,8 @@ export class AuthController {
   /**
    * Change the password.
    *
-   * @remarks Changes the password after checking the current one; every session ends, a fresh login works.
+   * @remarks Changes the password after checking the current one; every session ends and a notice is mailed.
+   * A fresh login works.
    */
   @Post('password')
   @Auth()

@@ -20,6 +20,7 @@ import { MailedToken } from './mailed-tokens/mailed-token.entity';
 import { MailedTokensRepository } from './mailed-tokens/mailed-tokens.repository';
 import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
 import { PasswordResetController } from './password-reset/password-reset.controller';
+import { NewPasswordService } from './password-change/new-password.service';
 import { PasswordResetService } from './password-reset/password-reset.service';
 import { DeviceTokensRepository } from './device-tokens/device-tokens.repository';
 import { DeviceTokensService } from './device-tokens/device-tokens.service';
@@ -103,6 +104,7 @@ import { AccessTokensService } from './tokens/access-tokens.service';
     MailedTokensService,
     EmailVerificationService,
     PasswordResetService,
+    NewPasswordService,
     PasswordGuessingListener,
     MfaService,
     MfaChallengesService,

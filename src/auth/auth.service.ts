@@ -22,8 +22,7 @@ import { SessionResponseDto } from './sessions/session-response.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { EmailVerificationService } from './email-verification/email-verification.service';
-import { MailedTokenPurpose } from './mailed-tokens/mailed-token.entity';
-import { MailedTokensService } from './mailed-tokens/mailed-tokens.service';
+import { NewPasswordService } from './password-change/new-password.service';
 import { INVALID_REFRESH_TOKEN, IssuedRefreshToken, SessionsService } from './sessions/sessions.service';
 import { PasswordCheckThrottle } from '../throttle/password-check-throttle';
 import { LoginAttempt, LoginThrottle } from './throttle/login-throttle';
@@ -49,7 +48,7 @@ export class AuthService {
     private readonly passwordChecks: PasswordCheckThrottle,
     private readonly audit: AuditService,
     private readonly emailVerification: EmailVerificationService,
-    private readonly mailedTokens: MailedTokensService,
+    private readonly newPasswords: NewPasswordService,
     private readonly config: AppConfig,
     private readonly mfaChallenges: MfaChallengesService,
     private readonly deviceTokens: DeviceTokensService,
@@ -204,14 +203,15 @@ export class AuthService {
       throw new ForbiddenException('The current password is wrong.');
     }
     assertPasswordAllowed(change.newPassword, user.email, 'newPassword');
-    if (!(await this.users.setPasswordHash(user, await this.passwords.hash(change.newPassword)))) {
+    const applied = await this.newPasswords.apply(user, await this.passwords.hash(change.newPassword), {
+      by: 'change',
+      sessionEndReason: 'password-changed',
+      audit: { type: AuditEventType.PasswordChanged, context: { sessionId: caller.sessionId, client } },
+    });
+    if (!applied) {
       // Another password change, disabling or deletion came first; the sessions it ended stay ended.
       throw new ConflictException(PASSWORD_CHANGED_MEANWHILE);
     }
-    await this.sessions.endAllOfUser(user.id, 'password-changed');
-    // A reset link mailed before the change must not undo it.
-    await this.mailedTokens.retireAll(user.id, MailedTokenPurpose.PasswordReset);
-    await this.audit.record(AuditEventType.PasswordChanged, { userId: user.id, sessionId: caller.sessionId, client });
   }
 
   listSessions(caller: AuthUser): Promise<SessionResponseDto[]> {

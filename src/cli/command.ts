@@ -5,6 +5,7 @@ import { StartupError } from '../common/startup-error';
 import { loadEnvFile } from '../config/env-file';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { assertDatabaseReachable } from '../database/database-reachable';
+import { RedisService } from '../redis/redis.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { CommandError } from './command-error';
@@ -65,6 +66,16 @@ export async function findUser(app: INestApplicationContext, email: string): Pro
     throw new CommandError(`no account has the email ${email}`);
   }
   return user;
+}
+
+/** Waits for the Redis connections a command just opened; false when they are not ready within `withinMs`. */
+export async function redisReady(app: INestApplicationContext, withinMs = 3000): Promise<boolean> {
+  const redis = app.get(RedisService);
+  const deadline = Date.now() + withinMs;
+  while (!redis.healthy && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return redis.healthy;
 }
 
 export function normaliseEmail(email: string): string {

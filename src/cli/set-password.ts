@@ -1,12 +1,11 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { AuditEventType } from '../audit/audit-event-type';
-import { AuditService } from '../audit/audit.service';
-import { MailedTokenPurpose } from '../auth/mailed-tokens/mailed-token.entity';
-import { MailedTokensService } from '../auth/mailed-tokens/mailed-tokens.service';
-import { SessionsService } from '../auth/sessions/sessions.service';
+import { NewPasswordService } from '../auth/password-change/new-password.service';
+import { LoginThrottle } from '../auth/throttle/login-throttle';
 import { passwordProblem } from '../passwords/password-policy';
+import { AppConfig } from '../config/app-config';
 import { PasswordsService } from '../passwords/passwords.service';
-import { UsersService } from '../users/users.service';
-import { emailArgument, findUser, normaliseEmail, runCommand, VIA_CLI } from './command';
+import { emailArgument, findUser, normaliseEmail, redisReady, runCommand, VIA_CLI } from './command';
 import { CommandError } from './command-error';
 import { readNewPassword } from './read-password';
 
@@ -15,7 +14,7 @@ const USAGE = 'usage: npm run users:set-password -- <email>   (the password from
 /**
  * `users:set-password <email>`: sets a new password the way a reset does. The credential version rises and every
  * session ends through the revocation set, so the old password and every token stop working on every instance at
- * once.
+ * once; the account's failed logins are forgotten and its owner is told by mail.
  */
 runCommand('users:set-password', async (boot) => {
   const email = emailArgument(USAGE);
@@ -27,14 +26,37 @@ runCommand('users:set-password', async (boot) => {
   const app = await boot();
   const user = await findUser(app, email);
   const passwordHash = await app.get(PasswordsService).hash(password);
-  if (!(await app.get(UsersService).setPasswordHash(user, passwordHash))) {
+  const applied = await app.get(NewPasswordService).apply(user, passwordHash, {
+    by: 'operator',
+    sessionEndReason: 'password-changed',
+    audit: { type: AuditEventType.PasswordChanged, context: { details: VIA_CLI } },
+  });
+  if (!applied) {
     throw new CommandError(
       `${user.email} changed while this ran (a password change, disabling or deletion); run it again`,
     );
   }
-  await app.get(SessionsService).endAllOfUser(user.id, 'password-changed');
-  // A reset link mailed before the change must not undo it.
-  await app.get(MailedTokensService).retireAll(user.id, MailedTokenPurpose.PasswordReset);
-  await app.get(AuditService).record(AuditEventType.PasswordChanged, { userId: user.id, details: VIA_CLI });
-  return `Set a new password for ${user.email} and ended every session of the account.`;
+  const config = app.get(AppConfig);
+  return [
+    `Set a new password for ${user.email} and ended every session of the account.`,
+    config.mail.delivery === 'smtp'
+      ? 'A notice is mailed to its owner.'
+      : `No notice was mailed (${config.mail.delivery === 'none' ? 'SMTP_URL=none' : 'SMTP_URL is unset'}).`,
+    await forgetFailedLogins(app, user.email),
+  ].join(' ');
 });
+
+/**
+ * The operator's reason to set a password is often an owner held back by failed logins. Those counts are in Redis
+ * when the service uses it; without it they live in the service's own memory, which this process cannot reach.
+ */
+async function forgetFailedLogins(app: INestApplicationContext, email: string): Promise<string> {
+  if (app.get(AppConfig).redisUrl === null) {
+    return "Failed logins are counted in the service's memory (no REDIS_URL): any delay they cause runs out by itself.";
+  }
+  if (!(await redisReady(app))) {
+    return 'Redis did not answer, so the failed logins against the account were not forgotten.';
+  }
+  await app.get(LoginThrottle).forgetAccount(email, null);
+  return 'The failed logins against the account were forgotten.';
+}

@@ -1,4 +1,10 @@
-import { describeDuration, passwordResetMail, registrationAttemptMail, verificationMail } from './mail-templates';
+import {
+  describeDuration,
+  passwordChangedMail,
+  passwordResetMail,
+  registrationAttemptMail,
+  verificationMail,
+} from './mail-templates';
 
 describe('mail templates', () => {
   const link = 'https://app.example.org/verify-email#token=abc_DEF-123';
@@ -21,6 +27,18 @@ describe('mail templates', () => {
 
   it('should say how long a reset link works', () => {
     expect(passwordResetMail('ada@example.org', link, 1800).text).toContain('for 30 minutes');
+  });
+
+  it.each([
+    ['change' as const, 'was just changed,'],
+    ['reset' as const, 'was just reset through a link mailed to this address,'],
+    ['operator' as const, 'was just set by an administrator,'],
+  ])('should say how the password was changed (%s), in both bodies', (by, words) => {
+    const mail = passwordChangedMail('ada@example.org', by);
+
+    expect(mail.subject).toBe('Your password was changed');
+    expect(mail.text).toContain(words);
+    expect(mail.html).toContain(words);
   });
 
   it.each([

@@ -34,10 +34,19 @@ export function passwordResetMail(to: string, link: string, ttlSeconds: number):
   });
 }
 
-export function passwordChangedMail(to: string): MailMessage {
+/** Who set the new password: the owner with the old one, a mailed reset link, or an operator. */
+export type PasswordChangedBy = 'change' | 'reset' | 'operator';
+
+const PASSWORD_CHANGED_HOW: Record<PasswordChangedBy, string> = {
+  change: 'was just changed',
+  reset: 'was just reset through a link mailed to this address',
+  operator: 'was just set by an administrator',
+};
+
+export function passwordChangedMail(to: string, by: PasswordChangedBy): MailMessage {
   return render(to, {
     subject: 'Your password was changed',
-    paragraphs: ['The password of your account was just reset, and every session was signed out.'],
+    paragraphs: [`The password of your account ${PASSWORD_CHANGED_HOW[by]}, and every session was signed out.`],
     footer: 'If this was not you, reset your password again at once and tell your administrator.',
   });
 }

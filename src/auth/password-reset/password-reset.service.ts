@@ -6,14 +6,14 @@ import { AuditService } from '../../audit/audit.service';
 import type { ClientInfo } from '../../common/http/client-info';
 import { AppConfig } from '../../config/app-config';
 import { MailLinks } from '../../mail/mail-links';
-import { passwordChangedMail, passwordResetMail } from '../../mail/mail-templates';
+import { passwordResetMail } from '../../mail/mail-templates';
 import { Mailer } from '../../mail/mailer.service';
 import { assertPasswordAllowed } from '../../passwords/password-policy';
 import { PasswordsService } from '../../passwords/passwords.service';
 import { UsersService } from '../../users/users.service';
 import { MailedTokenPurpose } from '../mailed-tokens/mailed-token.entity';
 import { INVALID_MAILED_TOKEN, MailedTokensService } from '../mailed-tokens/mailed-tokens.service';
-import { SessionsService } from '../sessions/sessions.service';
+import { NewPasswordService } from '../password-change/new-password.service';
 import { LoginThrottle } from '../throttle/login-throttle';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 
@@ -28,7 +28,7 @@ export class PasswordResetService {
     private readonly users: UsersService,
     private readonly passwords: PasswordsService,
     private readonly tokens: MailedTokensService,
-    private readonly sessions: SessionsService,
+    private readonly newPasswords: NewPasswordService,
     private readonly loginThrottle: LoginThrottle,
     private readonly mailer: Mailer,
     private readonly links: MailLinks,
@@ -75,14 +75,16 @@ export class PasswordResetService {
     assertPasswordAllowed(request.newPassword, user.email, 'newPassword');
     const passwordHash = await this.passwords.hash(request.newPassword);
     await this.tokens.take(request.token, PURPOSE);
-    if (!(await this.users.setPasswordHash(user, passwordHash))) {
+    const applied = await this.newPasswords.apply(user, passwordHash, {
+      by: 'reset',
+      sessionEndReason: 'password-reset',
+      audit: { type: AuditEventType.PasswordReset, context: { client } },
+    });
+    if (!applied) {
       throw new ConflictException(PASSWORD_CHANGED_DURING_RESET);
     }
-    await this.sessions.endAllOfUser(user.id, 'password-reset');
     // The link reached the owner, which proves the address as a verification link would.
     await this.users.markEmailVerified(user.id);
     await this.loginThrottle.forgetAccount(user.email, client);
-    this.mailer.queue(passwordChangedMail(user.email));
-    await this.audit.record(AuditEventType.PasswordReset, { userId: user.id, client });
   }
 }

@@ -65,11 +65,12 @@ export class LoginThrottle {
 
   /**
    * After a password reset: forgets the failures against the account and those of the client that reset it (the
-   * owner, who had forgotten the password). Other clients' failures against it stay counted.
+   * owner, who had forgotten the password). Other clients' failures against it stay counted. With no client (an
+   * operator's command), only the account's count is forgotten.
    */
-  async forgetAccount(email: string, client: ClientInfo): Promise<void> {
-    const [pair, , account] = loginKeys(email, client.ip ?? 'unknown', true);
-    await this.limiter.forget(pair.id, account.id);
+  async forgetAccount(email: string, client: ClientInfo | null): Promise<void> {
+    const [pair, , account] = loginKeys(email, client?.ip ?? 'unknown', true);
+    await this.limiter.forget(...(client ? [pair.id] : []), account.id);
   }
 
   /** Counts the attempt before the password is checked; throws a 429 when any of its keys must wait. */
