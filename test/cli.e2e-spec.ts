@@ -20,6 +20,7 @@ import { auditPage } from './utils/audit';
 import { createTestApp, TEST_KEY_ENCRYPTION_SECRET } from './utils/create-test-app';
 import { api, bearer, expectProblem, fromAddress } from './utils/http';
 import { pollUntil } from './utils/poll';
+import { loginToMfaStep, mfa, totpCode } from './utils/mfa';
 import { getMe, kidOf, refresh } from './utils/sessions';
 import { createTestDatabase, onPostgres, TestDatabase } from './utils/test-database';
 import { SmtpSink } from './utils/smtp-sink';
@@ -211,6 +212,39 @@ describe('The operations CLI: node scripts/cli.mjs (e2e)', () => {
       ? 'The failed logins against the account were forgotten.'
       : "Failed logins are counted in the service's memory (no REDIS_URL): any delay they cause runs out by itself.";
   }
+
+  it('should turn two-factor sign-in off for an owner who lost every factor, end its sessions, tell the owner', async () => {
+    const user = await registerAndLogin(app);
+    const { secret } = (await mfa.setup(app, user.tokens.accessToken).expect(200)).body as { secret: string };
+    await mfa.confirm(app, user.tokens.accessToken, totpCode(secret, new Date()), user.password).expect(200);
+    await loginToMfaStep(app, user.email, user.password);
+    const sink = await SmtpSink.start();
+    try {
+      const result = await runCli(LAUNCHER, { ...cliEnv, SMTP_URL: sink.url }, 'disable-mfa', user.email);
+
+      expect(result).toEqual({
+        code: 0,
+        stdout:
+          `Turned two-factor sign-in off for ${user.email} and ended every session of the account. ` +
+          'A notice is mailed to its owner.\n',
+        stderr: '',
+      });
+      const notice = await sink.waitForMail(user.email, 1, 'Two-factor sign-in was turned off');
+      expect(notice.text).toContain('An administrator just turned two-factor sign-in off');
+    } finally {
+      await sink.close();
+    }
+    expectProblem(await refresh(app, user.tokens.refreshToken), 401);
+    await expectAccessRefusedSoon(user.tokens.accessToken);
+    expect(await login(app, user.email, user.password)).toHaveProperty('accessToken');
+    expect(await auditOf('mfa.disabled', user.user.id)).toEqual([
+      expect.objectContaining({ actorId: null, details: { via: 'cli' } }),
+    ]);
+    expectOneLineFailure(
+      await cli('disable-mfa', user.email),
+      `users:disable-mfa: two-factor sign-in is not on for ${user.email}; nothing was changed`,
+    );
+  }, 30_000);
 
   it('should end every session of a user at once, and record it', async () => {
     const user = await registerAndLogin(app);

@@ -20,7 +20,9 @@ import {
 } from './factories/users';
 import { FakeClock } from './doubles/fake-clock';
 import { auditPage } from './utils/audit';
+import { mailingTo } from './utils/account-mail';
 import { createTestApp } from './utils/create-test-app';
+import { SmtpSink } from './utils/smtp-sink';
 import { api, bearer, expectFieldErrors, expectProblem, fromAddress } from './utils/http';
 import { decodeJwt } from './utils/jwt';
 import { enableTotp, loginToMfaStep, loginWithTotp, mfa, MfaRequiredBody, nextCode, totpCode } from './utils/mfa';
@@ -38,12 +40,14 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
   let clock: FakeClock;
   let admin: LoggedInUser;
 
+  let sink: SmtpSink;
+
   beforeAll(async () => {
     clock = new FakeClock(TEN_MINUTES_AGO());
-    app = await createTestApp({
-      env: ADMIN_ENV,
-      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
-    });
+    sink = await SmtpSink.start();
+    app = await createTestApp(
+      mailingTo(sink.url, { env: ADMIN_ENV, override: (builder) => builder.overrideProvider(Clock).useValue(clock) }),
+    );
     admin = await loginAsAdmin(app);
   });
 
@@ -54,6 +58,7 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
 
   afterAll(async () => {
     await app.close();
+    await sink.close();
   });
 
   async function enrolledAccount(): Promise<MfaAccount> {
@@ -451,6 +456,8 @@ describe('Two-factor sign-in with TOTP (e2e)', () => {
       expect((await getMe(app, account.tokens.accessToken)).body).toMatchObject({ mfaEnabled: false });
       expect(await login(app, account.email, account.password)).toHaveProperty('accessToken');
       expect(await app.get(DataSource).getRepository(TotpFactor).countBy({ userId: account.user.id })).toBe(0);
+      const notice = await sink.waitForMail(account.email, 1, 'Two-factor sign-in was turned off');
+      expect(notice.text).toContain('signing in now takes only the password');
     });
 
     it('should take a recovery code in place of the code', async () => {

@@ -2,6 +2,7 @@ import { HttpException, INestApplicationContext, LoggerService } from '@nestjs/c
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
 import { StartupError } from '../common/startup-error';
+import { AppConfig } from '../config/app-config';
 import { loadEnvFile } from '../config/env-file';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { assertDatabaseReachable } from '../database/database-reachable';
@@ -66,6 +67,15 @@ export async function findUser(app: INestApplicationContext, email: string): Pro
     throw new CommandError(`no account has the email ${email}`);
   }
   return user;
+}
+
+/** What became of the notice a command mailed to an account's owner, as the mail settings decide. */
+export function noticeOutcome(app: INestApplicationContext): string {
+  const { delivery } = app.get(AppConfig).mail;
+  if (delivery === 'smtp') {
+    return 'A notice is mailed to its owner.';
+  }
+  return `No notice was mailed (${delivery === 'none' ? 'SMTP_URL=none' : 'SMTP_URL is unset'}).`;
 }
 
 /** Waits for the Redis connections a command just opened; false when they are not ready within `withinMs`. */

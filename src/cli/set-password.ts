@@ -5,7 +5,7 @@ import { LoginThrottle } from '../auth/throttle/login-throttle';
 import { passwordProblem } from '../passwords/password-policy';
 import { AppConfig } from '../config/app-config';
 import { PasswordsService } from '../passwords/passwords.service';
-import { emailArgument, findUser, normaliseEmail, redisReady, runCommand, VIA_CLI } from './command';
+import { emailArgument, findUser, normaliseEmail, noticeOutcome, redisReady, runCommand, VIA_CLI } from './command';
 import { CommandError } from './command-error';
 import { readNewPassword } from './read-password';
 
@@ -36,12 +36,9 @@ runCommand('users:set-password', async (boot) => {
       `${user.email} changed while this ran (a password change, disabling or deletion); run it again`,
     );
   }
-  const config = app.get(AppConfig);
   return [
     `Set a new password for ${user.email} and ended every session of the account.`,
-    config.mail.delivery === 'smtp'
-      ? 'A notice is mailed to its owner.'
-      : `No notice was mailed (${config.mail.delivery === 'none' ? 'SMTP_URL=none' : 'SMTP_URL is unset'}).`,
+    noticeOutcome(app),
     await forgetFailedLogins(app, user.email),
   ].join(' ');
 });

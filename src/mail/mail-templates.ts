@@ -51,6 +51,20 @@ export function passwordChangedMail(to: string, by: PasswordChangedBy): MailMess
   });
 }
 
+/** Sent when two-factor sign-in is turned off: by the owner (with password and code), or by an operator. */
+export function twoFactorOffMail(to: string, by: 'owner' | 'operator'): MailMessage {
+  return render(to, {
+    subject: 'Two-factor sign-in was turned off',
+    paragraphs: [
+      by === 'owner'
+        ? 'Two-factor sign-in was just turned off for your account; signing in now takes only the password.'
+        : 'An administrator just turned two-factor sign-in off for your account, and every session was signed out. ' +
+          'Signing in now takes only the password; turn two-factor sign-in on again from your account settings.',
+    ],
+    footer: 'If this was not you, reset your password at once and tell your administrator.',
+  });
+}
+
 /** Sent instead of an error when someone registers an address that has an account already. */
 export function registrationAttemptMail(to: string, appUrl: string): MailMessage {
   return render(to, {

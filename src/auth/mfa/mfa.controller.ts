@@ -81,7 +81,8 @@ export class MfaController {
   /**
    * Turn two-factor sign-in off.
    *
-   * @remarks Turns two-factor sign-in off after the password and a code; every other session ends.
+   * @remarks Turns two-factor sign-in off after the password and a code; every other session ends and a notice is
+   * mailed.
    */
   @Delete('totp')
   @Auth()

@@ -5,6 +5,8 @@ import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
 import type { ClientInfo } from '../../common/http/client-info';
 import { AppConfig } from '../../config/app-config';
+import { twoFactorOffMail } from '../../mail/mail-templates';
+import { Mailer } from '../../mail/mailer.service';
 import { PasswordsService } from '../../passwords/passwords.service';
 import { PasswordCheckThrottle } from '../../throttle/password-check-throttle';
 import { User } from '../../users/user.entity';
@@ -49,6 +51,7 @@ export class MfaService {
     private readonly codeThrottle: MfaCodeThrottle,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly mailer: Mailer,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -103,7 +106,23 @@ export class MfaService {
       throw new ConflictException(MFA_CHANGED_MEANWHILE);
     }
     await this.sessions.endOthersOfUser(user.id, caller.sessionId, 'mfa-disabled');
+    this.mailer.queue(twoFactorOffMail(user.email, 'owner'));
     await this.audit.record(AuditEventType.MfaDisabled, { userId: user.id, sessionId: caller.sessionId, client });
+  }
+
+  /**
+   * For an owner who lost both the authenticator and the recovery codes, at an operator's command: two-factor sign-in
+   * is off, every session of the account ends, and the owner is mailed a notice. False when it was not on.
+   * `details` say where the operator acted, for the audit event.
+   */
+  async disableByOperator(user: User, details: Record<string, string>): Promise<boolean> {
+    if (!(await this.factors.disable(user.id))) {
+      return false;
+    }
+    await this.sessions.endAllOfUser(user.id, 'mfa-disabled');
+    this.mailer.queue(twoFactorOffMail(user.email, 'operator'));
+    await this.audit.record(AuditEventType.MfaDisabled, { userId: user.id, details });
+    return true;
   }
 
   /** A new set of recovery codes after the password and a code; the old set stops working. */
