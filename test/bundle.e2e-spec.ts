@@ -2,7 +2,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQLITE_MIGRATIONS } from '../src/database/migrations/sqlite';
@@ -12,20 +11,13 @@ import { createTestApp, TEST_ISSUER, TEST_KEY_ENCRYPTION_SECRET } from './utils/
 import { api } from './utils/http';
 import { pollUntil } from './utils/poll';
 import { onPostgres } from './utils/test-database';
+import { freePort } from './utils/free-port';
 
 const DIST = join(__dirname, '..', 'dist');
 const BUNDLE = join(DIST, 'main.bundle.js');
 const built = existsSync(BUNDLE);
 // On PostgreSQL and Redis, the graceful-shutdown spec runs the built service.
 const describeOnSqlite = onPostgres() ? describe.skip : describe;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // `npm run build` bundles the service and its dependencies into dist/main.bundle.js, which dist/main.fast.js starts
 // with its code cache: this runs it as `npm run start:fast` does.

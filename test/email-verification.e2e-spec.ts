@@ -6,7 +6,6 @@ import { FakeClock } from './doubles/fake-clock';
 import { newUser, register, UserBody } from './factories/users';
 import {
   CHECK_YOUR_MAIL,
-  closedPort,
   mailDrained,
   mailedTokenRows,
   mailingTo,
@@ -18,6 +17,7 @@ import { createTestApp } from './utils/create-test-app';
 import { api, expectProblem } from './utils/http';
 import { getMe } from './utils/sessions';
 import { SmtpSink, tokenFromMail } from './utils/smtp-sink';
+import { closedPort } from './utils/free-port';
 
 const LINK = /http:\/\/bastion\.test\/verify-email#token=[A-Za-z0-9_-]{43}/;
 

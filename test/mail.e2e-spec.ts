@@ -1,10 +1,10 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAIL_RETRY_DELAYS_MS, Mailer } from '../src/mail/mailer.service';
 import { verificationMail } from '../src/mail/mail-templates';
-import { closedPort } from './utils/account-mail';
 import { createTestApp } from './utils/create-test-app';
 import { pollUntil } from './utils/poll';
 import { SmtpSink } from './utils/smtp-sink';
+import { closedPort } from './utils/free-port';
 
 const FAST_RETRIES = [50, 50, 50];
 

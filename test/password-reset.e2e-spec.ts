@@ -5,7 +5,6 @@ import { FakeClock } from './doubles/fake-clock';
 import { ADMIN_ENV, loginAsAdmin, newUser, register, registerAndLogin } from './factories/users';
 import {
   CHECK_YOUR_MAIL,
-  closedPort,
   forgotPassword,
   mailDrained,
   mailedTokenRows,
@@ -18,6 +17,7 @@ import { createTestApp } from './utils/create-test-app';
 import { api, bearer, expectFieldErrors, expectProblem, fromAddress } from './utils/http';
 import { expectSessionEnded, getMe } from './utils/sessions';
 import { SmtpSink, tokenFromMail } from './utils/smtp-sink';
+import { closedPort } from './utils/free-port';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 

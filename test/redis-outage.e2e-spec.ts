@@ -1,7 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
 import { FALLBACK_RELOAD_INTERVAL_MS } from '../src/auth/revocations/revocations.service';
 import { login, register, TokenBody } from './factories/users';
 import { createIsolatedTestApp } from './utils/isolated-app';
@@ -10,6 +9,7 @@ import { pollUntil } from './utils/poll';
 import { expectTokenRefused, getMe } from './utils/sessions';
 import { TcpProxy } from './utils/tcp-proxy';
 import { createTestDatabase, TestDatabase } from './utils/test-database';
+import { closedPort } from './utils/free-port';
 
 jest.setTimeout(60_000);
 
@@ -55,15 +55,6 @@ async function refusedWithin(app: NestFastifyApplication, accessToken: string, d
 
 const logout = (app: NestFastifyApplication, tokens: TokenBody) =>
   api(app).post('/api/v1/auth/logout').set(bearer(tokens.accessToken)).expect(204);
-
-/** A port of 127.0.0.1 on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });

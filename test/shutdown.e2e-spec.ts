@@ -2,7 +2,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newUser } from './factories/users';
@@ -11,6 +10,7 @@ import { createIsolatedTestApp } from './utils/isolated-app';
 import { pollUntil } from './utils/poll';
 import { getMe } from './utils/sessions';
 import { createTestDatabase, onPostgres, TestDatabase } from './utils/test-database';
+import { freePort } from './utils/free-port';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const built = existsSync(MAIN);
@@ -58,14 +58,6 @@ function send(
     req.on('error', reject);
     req.end(payload);
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** `promise`, or a rejection naming what did not happen once `ms` have passed. */

@@ -1,23 +1,9 @@
-import { Writable } from 'node:stream';
+import { capturedLog } from '../../test/doubles/captured-log';
 import { lazyChildLogger } from './lazy-child-logger';
-import { createLogger } from './logger';
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(
-        ...chunk
-          .toString()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as Record<string, unknown>),
-      );
-      done();
-    },
-  });
-  const parent = createLogger({ level: 'warn', format: 'json' }, stream);
-  return { parent, lines, childSpy: jest.spyOn(parent, 'child') };
+  const { logger: parent, parsed } = capturedLog({ level: 'warn', format: 'json' });
+  return { parent, lines: parsed, childSpy: jest.spyOn(parent, 'child') };
 }
 
 describe('lazyChildLogger', () => {
@@ -38,7 +24,7 @@ describe('lazyChildLogger', () => {
     requestLog.warn({ body: { password: 'SECRET' } }, 'first');
     requestLog.error('second');
 
-    expect(lines).toEqual([
+    expect(lines()).toEqual([
       expect.objectContaining({ reqId: 'r-2', msg: 'first', body: { password: '[redacted]' } }),
       expect.objectContaining({ reqId: 'r-2', msg: 'second', level: 'error' }),
     ]);
@@ -53,6 +39,6 @@ describe('lazyChildLogger', () => {
     expect(childSpy).toHaveBeenCalledTimes(1);
     requestLog.child({ plugin: 'p' }).warn('three');
 
-    expect(lines[2]).toMatchObject({ reqId: 'r-3', plugin: 'p', msg: 'three' });
+    expect(lines()[2]).toMatchObject({ reqId: 'r-3', plugin: 'p', msg: 'three' });
   });
 });

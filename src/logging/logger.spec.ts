@@ -1,17 +1,9 @@
-import { Writable } from 'node:stream';
-import { createLogger, redactPaths, SECRET_FIELDS } from './logger';
+import { capturedLog } from '../../test/doubles/captured-log';
+import { redactPaths, SECRET_FIELDS } from './logger';
 import { PinoLoggerService } from './pino-logger.service';
 
-/** A logger writing into an array, one parsed object per line. */
 function capture(format: 'json' | 'pretty' = 'json') {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'trace', format }, stream), lines };
+  return capturedLog({ level: 'trace', format });
 }
 
 describe('createLogger', () => {

@@ -1,24 +1,10 @@
 import Fastify from 'fastify';
-import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { capturedLog } from '../../test/doubles/captured-log';
 import { registerRequestLog } from './request-log';
 
 /** A Fastify app whose request log goes into an array, one parsed object per line. */
 async function appWithRequestLog() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(
-        ...chunk
-          .toString()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as Record<string, unknown>),
-      );
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'info', format: 'json' }, stream);
+  const { logger, parsed } = capturedLog({ level: 'info', format: 'json' });
   const fastify = Fastify();
   registerRequestLog(fastify, logger);
   fastify.post('/users/:id', (request) => {
@@ -26,7 +12,7 @@ async function appWithRequestLog() {
     return Promise.resolve({ ok: true });
   });
   await fastify.ready();
-  return { fastify, logger, lines };
+  return { fastify, logger, lines: parsed };
 }
 
 describe('registerRequestLog', () => {
@@ -40,12 +26,12 @@ describe('registerRequestLog', () => {
       payload: { password: 'SECRET-IN-BODY' },
     });
 
-    expect(lines).toHaveLength(1);
-    expect(Object.keys(lines[0]).sort()).toEqual(
+    expect(lines()).toHaveLength(1);
+    expect(Object.keys(lines()[0]).sort()).toEqual(
       ['durationMs', 'level', 'method', 'msg', 'requestId', 'route', 'status', 'time', 'userId'].sort(),
     );
-    expect(lines[0]).toMatchObject({ method: 'POST', route: '/users/:id', status: 200, userId: 'u-1' });
-    expect(JSON.stringify(lines)).not.toContain('SECRET');
+    expect(lines()[0]).toMatchObject({ method: 'POST', route: '/users/:id', status: 200, userId: 'u-1' });
+    expect(JSON.stringify(lines())).not.toContain('SECRET');
   });
 
   it('should write a null route for a path no route matched, not the path itself', async () => {
@@ -53,8 +39,8 @@ describe('registerRequestLog', () => {
 
     await fastify.inject({ method: 'GET', url: '/nothing/here-SECRET' });
 
-    expect(lines[0]).toMatchObject({ route: null, status: 404, userId: null });
-    expect(JSON.stringify(lines)).not.toContain('SECRET');
+    expect(lines()[0]).toMatchObject({ route: null, status: 404, userId: null });
+    expect(JSON.stringify(lines())).not.toContain('SECRET');
   });
 
   it('should leave redaction on for every other line of the logger', async () => {
@@ -62,6 +48,6 @@ describe('registerRequestLog', () => {
 
     logger.warn({ body: { password: 'SECRET-PASSWORD' } }, 'rejected');
 
-    expect(lines[0]).toMatchObject({ body: { password: '[redacted]' } });
+    expect(lines()[0]).toMatchObject({ body: { password: '[redacted]' } });
   });
 });

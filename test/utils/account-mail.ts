@@ -1,5 +1,4 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { MailedToken, MailedTokenPurpose } from '../../src/auth/mailed-tokens/mailed-token.entity';
 import { MAIL_RETRY_DELAYS_MS, Mailer } from '../../src/mail/mailer.service';
@@ -19,15 +18,6 @@ export function mailingTo(smtpUrl: string, options: TestAppOptions = {}): TestAp
       return options.override ? options.override(withRetries) : withRetries;
     },
   };
-}
-
-/** A port of 127.0.0.1 that nothing listens on: connections to it are refused. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export function mailDrained(app: NestFastifyApplication): Promise<number> {

@@ -8,3 +8,6 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A port of 127.0.0.1 that nothing listens on, so connections to it are refused (a server that is down). */
+export const closedPort = freePort;
