@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,13 @@ function run(env: Record<string, string>, stopAt?: string): Promise<Outcome> {
       resolve({ code, stderr: lines, stdout, ms: performance.now() - started });
     });
   });
+}
+
+/** A file of plain text, where a database is expected. */
+function textFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'bastion-not-a-db-')), 'notes.txt');
+  writeFileSync(file, 'not a database, only some notes\n'.repeat(100));
+  return file;
 }
 
 /** Asserts exit 1 with exactly one line on stderr, no stack, and returns that line. */
@@ -123,6 +130,22 @@ describeBuilt('Start-up errors of the built service: one line naming the variabl
       console.log(`Unreachable DATABASE_URL: exit ${outcome.code} after ${outcome.ms.toFixed(0)} ms`);
       expect(line).toContain(`DATABASE_URL: cannot connect to PostgreSQL at 127.0.0.1:${port}`);
       expect(line).not.toContain('s3cret-Pa55');
+    },
+    TIMEOUT,
+  );
+
+  it.each([
+    ['a directory the system refuses (below /proc)', () => '/proc/bastion-data/app.sqlite', /ENOENT/],
+    ['a file that is not a database', () => textFile(), /file is not a database/],
+  ])(
+    'should refuse as the SQLite file %s with one line naming DATABASE_URL, within seconds',
+    async (_what, path, reason) => {
+      const file = path();
+      const outcome = await run({ DATABASE_URL: `sqlite:${file}` });
+
+      const line = oneLine(outcome);
+      expect(line).toContain(`DATABASE_URL: cannot use ${file} as the SQLite database`);
+      expect(line).toMatch(reason);
     },
     TIMEOUT,
   );

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
@@ -6,6 +5,7 @@ import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { makeDirectory } from '../common/make-directory';
 
 /** The one description of the database, shared by the app and the migration CLI. Never synchronises the schema. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
@@ -30,7 +30,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   }
   const inMemory = database.path === ':memory:';
   if (!inMemory) {
-    mkdirSync(dirname(database.path), { recursive: true });
+    makeDirectory(dirname(database.path));
   }
   return {
     ...common,

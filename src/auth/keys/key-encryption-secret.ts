@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
+import { makeDirectory } from '../../common/make-directory';
 
 const DEV_SECRET_FILE = 'key-encryption.secret';
 // The key ring and the TOTP sealer both resolve the secret; the warning is said once.
@@ -18,7 +19,7 @@ export function resolveKeyEncryptionSecret(config: AppConfig, logger: Logger): s
   }
   const file = join(config.dataDir, DEV_SECRET_FILE);
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    makeDirectory(config.dataDir);
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   if (!warned) {
