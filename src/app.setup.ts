@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { AppConfig } from './config/app-config';
 import { onClientError, onFrameworkError } from './common/http/framework-errors';
 import { registerJsonBodyParser } from './common/http/json-body';
+import { enableCors } from './common/http/cors';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { registerUnreadBodyDiscard } from './common/http/unread-body';
 import { Metrics } from './metrics/metrics';
@@ -17,12 +18,24 @@ import { requestIdFor } from './logging/request-id';
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /**
+ * How long a client may take over the parts of a request. Headers: 10 s, since a slow sender of headers (slowloris)
+ * holds a socket without ever making a request. The whole request: 30 s, far more than a 100 KiB body needs. An idle
+ * keep-alive connection: 72 s, longer than the 60 s idle timeout of common load balancers, so that they close it first
+ * and never send a request into a socket being closed.
+ */
+export const HTTP_TIMEOUTS_MS = { headers: 10_000, request: 30_000, keepAlive: 72_000, checkEvery: 1000 };
+
+/**
  * The HTTP adapter, with the body limit of the contract, the caller's request id or a fresh one, the proxies to believe,
  * and problem+json for what Fastify's router and Node's parser reject before any hook runs. Given a logger, Fastify
  * writes its own warnings and errors there (its info lines would repeat ours).
  */
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>, logger?: Logger): FastifyAdapter {
   return new FastifyAdapter({
+    requestTimeout: HTTP_TIMEOUTS_MS.request,
+    keepAliveTimeout: HTTP_TIMEOUTS_MS.keepAlive,
+    // Node enforces the headers and request timeouts when it checks its connections, by default only every 30 s.
+    http: { headersTimeout: HTTP_TIMEOUTS_MS.headers, connectionsCheckingInterval: HTTP_TIMEOUTS_MS.checkEvery },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers['x-request-id']),
@@ -65,6 +78,7 @@ export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
  */
 export async function configureApp(app: NestFastifyApplication, logger?: Logger): Promise<void> {
   const config = app.get(AppConfig);
+  enableCors(app, config.corsOrigins);
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },

@@ -17,6 +17,8 @@ export class AppConfig {
    * null: nobody's, the client is the TCP peer.
    */
   trustProxy: number | string[] | null;
+  /** Origins whose browser pages may call the API (CORS); empty, CORS is off. Exact, normalised origins. */
+  corsOrigins: string[];
   database: DatabaseConfig;
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so that several deployments (or test runs) can share one Redis. */

@@ -14,6 +14,7 @@ export const VARIABLES: Record<string, [defaultValue: string, meaning: string]> 
   PORT: ['3000', 'listen port'],
   HOST: ['0.0.0.0', 'listen address'],
   TRUST_PROXY: ['', 'proxies whose X-Forwarded-For is believed: a hop count (1-10) or addresses/CIDRs'],
+  CORS_ORIGINS: ['', 'exact origins whose browser pages may call the API, comma-separated; empty: CORS off'],
   DATABASE_URL: ['sqlite:data/app.sqlite', 'sqlite:<path>, sqlite::memory: or postgres://user@host:5432/db'],
   DATABASE_POOL_SIZE: ['10', 'PostgreSQL connections per instance (1-200)'],
   DATABASE_STATEMENT_TIMEOUT: ['10s', 'PostgreSQL cancels a statement that runs longer'],

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         port: 3000,
         host: '0.0.0.0',
         trustProxy: null,
+        corsOrigins: [],
         database: { type: 'sqlite', path: 'data/app.sqlite' },
         redisUrl: null,
         redisKeyPrefix: 'bastion:',
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
         PORT: '4000',
         HOST: ' 127.0.0.1 ',
         TRUST_PROXY: '10.0.0.0/8, 192.0.2.7',
+        CORS_ORIGINS: 'https://app.example.org',
         DATABASE_URL: 'postgres://bastion:pw@db.internal:5432/bastion',
         DATABASE_POOL_SIZE: '25',
         DATABASE_STATEMENT_TIMEOUT: '30s',
@@ -126,6 +128,7 @@ describe('loadConfig', () => {
         port: 4000,
         host: '127.0.0.1',
         trustProxy: ['10.0.0.0/8', '192.0.2.7'],
+        corsOrigins: ['https://app.example.org'],
         database: {
           type: 'postgres',
           url: 'postgres://bastion:pw@db.internal:5432/bastion',
@@ -296,6 +299,35 @@ describe('loadConfig', () => {
       'proxy.internal',
     ])('should refuse %p, naming the variable', (value) => {
       expect(namedVariables({ TRUST_PROXY: value })).toEqual(['TRUST_PROXY']);
+    });
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it.each([
+      ['', []],
+      ['https://app.example.org', ['https://app.example.org']],
+      [' https://App.Example.org/ , http://localhost:5173', ['https://app.example.org', 'http://localhost:5173']],
+      ['https://app.example.org:443,https://app.example.org', ['https://app.example.org']],
+      ['https://app.example.org:8443', ['https://app.example.org:8443']],
+    ])('should read %p as the origins %p', (value, expected) => {
+      expect(loadConfig({ CORS_ORIGINS: value }).corsOrigins).toEqual(expected);
+    });
+
+    it.each(['*', 'https://*.example.org'])('should refuse the wildcard %p, saying to list origins', (value) => {
+      const [problem] = configError({ CORS_ORIGINS: value }).problems;
+
+      expect(problem).toMatch(/^CORS_ORIGINS: ".+": wildcards are refused; list each origin/);
+    });
+
+    it.each([
+      'app.example.org',
+      'https://app.example.org/app',
+      'https://app.example.org?x=1',
+      'https://user:pw@app.example.org',
+      'ftp://app.example.org',
+      'null',
+    ])('should refuse %p, which is not an origin, naming the variable', (value) => {
+      expect(namedVariables({ CORS_ORIGINS: value })).toEqual(['CORS_ORIGINS']);
     });
   });
 

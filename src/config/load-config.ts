@@ -49,6 +49,7 @@ export function loadConfig(givenEnv: Env): AppConfig {
     port,
     host: read('HOST', '0.0.0.0', nonEmpty),
     trustProxy: read('TRUST_PROXY', '', parseTrustProxy),
+    corsOrigins: read('CORS_ORIGINS', '', parseCorsOrigins),
     database: read('DATABASE_URL', 'sqlite:data/app.sqlite', parseDatabaseUrl),
     redisUrl: read('REDIS_URL', '', (value) => (value ? parseUrl(value, ['redis:', 'rediss:']) : null)),
     redisKeyPrefix: read('REDIS_KEY_PREFIX', 'bastion:', nonEmpty),
@@ -271,6 +272,37 @@ function parseTrustProxy(value: string): number | string[] | null {
     throw new Error(`"${bad}" is not an IP address or CIDR (use a hop count or e.g. 127.0.0.1,10.0.0.0/8,fd00::/8)`);
   }
   return entries;
+}
+
+/**
+ * CORS_ORIGINS: the exact origins (`https://app.example.org`, a port where not the default) whose pages may call the
+ * API from a browser; empty, CORS stays off. `*` is refused: an auth API answering every site's scripts invites
+ * token-phishing pages, and the browser's credentials rule makes `*` meaningless for anything else.
+ */
+function parseCorsOrigins(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const origins = entries.map((entry) => {
+    if (entry.includes('*')) {
+      throw new Error(`"${entry}": wildcards are refused; list each origin, e.g. https://app.example.org`);
+    }
+    const url = URL.parse(entry);
+    const onlyAnOrigin =
+      url !== null &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      !url.username &&
+      !url.password &&
+      url.pathname === '/' &&
+      !url.search &&
+      !url.hash;
+    if (!onlyAnOrigin) {
+      throw new Error(`"${entry}" is not an origin (scheme, host and port only), e.g. https://app.example.org`);
+    }
+    return url.origin;
+  });
+  return [...new Set(origins)];
 }
 
 function isAddressOrCidr(entry: string): boolean {

@@ -1,7 +1,17 @@
 type Env = Record<string, string | undefined>;
 
 /** Prefixes of our variables (the contract's list): an unknown variable that starts with one is a likely typo. */
-const OUR_PREFIXES = ['JWT_', 'ACCESS_TOKEN_', 'REFRESH_TOKEN_', 'DATABASE_', 'REDIS_', 'SMTP_', 'MFA_', 'RATE_LIMIT_'];
+const OUR_PREFIXES = [
+  'JWT_',
+  'ACCESS_TOKEN_',
+  'REFRESH_TOKEN_',
+  'DATABASE_',
+  'REDIS_',
+  'SMTP_',
+  'MFA_',
+  'RATE_LIMIT_',
+  'CORS_',
+];
 /** Variables Kubernetes sets for every service of the namespace (a service `redis` gives REDIS_PORT, …): not typos. */
 const SERVICE_LINK = /_(SERVICE_HOST|SERVICE_PORT(_\w+)?|PORT(_\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)$/;
 
