@@ -2,8 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { AuditEventType } from '../audit/audit-event-type';
 import { NewPasswordService } from '../auth/password-change/new-password.service';
 import { LoginThrottle } from '../auth/throttle/login-throttle';
-import { passwordProblem } from '../passwords/password-policy';
 import { AppConfig } from '../config/app-config';
+import { passwordProblem } from '../passwords/password-policy';
 import { PasswordsService } from '../passwords/passwords.service';
 import { emailArgument, findUser, normaliseEmail, noticeOutcome, redisReady, runCommand, VIA_CLI } from './command';
 import { CommandError } from './command-error';
@@ -14,7 +14,7 @@ const USAGE = 'usage: npm run users:set-password -- <email>   (the password from
 /**
  * `users:set-password <email>`: sets a new password the way a reset does. The credential version rises and every
  * session ends through the revocation set, so the old password and every token stop working on every instance at
- * once; the account's failed logins are forgotten and its owner is told by mail.
+ * once. Its owner is told by mail and, where the counts are in Redis, its failed logins are forgotten.
  */
 runCommand('users:set-password', async (boot) => {
   const email = emailArgument(USAGE);
